@@ -1,0 +1,70 @@
+"""Run the web server, a Celery worker and beat together, in the foreground.
+
+This is what ``make run`` calls. Ctrl-C (or SIGTERM) stops all of them.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from articles.demo_admin import demo_admin_message, ensure_demo_admin
+
+
+class Command(BaseCommand):
+    help = "Lance le serveur web, un worker Celery et beat ensemble (Ctrl-C arrête tout)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--addr", default="127.0.0.1:8000", help="Adresse du serveur web.")
+
+    def handle(self, *args, **options):
+        python = sys.executable
+        worker = [python, "-m", "celery", "-A", "newsroom", "worker", "--loglevel", "INFO", "--concurrency", "2"]
+        if settings.BROKER_IS_EMBEDDED:
+            worker += ["--without-mingle", "--without-gossip", "--without-heartbeat"]
+        commands = {
+            "web": [python, "manage.py", "runserver", options["addr"], "--noreload"],
+            "worker": worker,
+            "beat": [python, "-m", "celery", "-A", "newsroom", "beat", "--loglevel", "INFO"],
+        }
+        if settings.DEBUG:
+            self.stdout.write(demo_admin_message(ensure_demo_admin()))
+        processes: dict[str, subprocess.Popen] = {}
+        stopping = False
+
+        def stop(*_):
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
+        for name, command in commands.items():
+            processes[name] = subprocess.Popen(command, cwd=settings.BASE_DIR, env=os.environ.copy())
+        self.stdout.write(f"Newsroom : http://{options['addr']}/  (Ctrl-C pour tout arrêter)")
+        exit_code = 0
+        try:
+            while not stopping:
+                for name, process in processes.items():
+                    if process.poll() is not None:
+                        self.stderr.write(f"{name} s’est arrêté (code {process.returncode}) ; arrêt de tout.")
+                        exit_code = process.returncode or 1
+                        stopping = True
+                        break
+                time.sleep(0.5)
+        finally:
+            for process in processes.values():
+                if process.poll() is None:
+                    process.send_signal(signal.SIGTERM)
+            deadline = time.monotonic() + 10
+            for process in processes.values():
+                try:
+                    process.wait(timeout=max(0.1, deadline - time.monotonic()))
+                except subprocess.TimeoutExpired:
+                    process.kill()
+        sys.exit(exit_code)
