@@ -38,6 +38,8 @@ def _configure() -> None:
     # Tests fetch from a local HTTP server on loopback, which production refuses.
     os.environ.setdefault("NEWSROOM_ALLOW_PRIVATE_FETCH", "1")
     os.environ.setdefault("DJANGO_DEBUG", "1")
+    # Playwright's sync API runs an event loop in the test thread; the ORM calls made there are safe.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 _configure()
