@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -26,7 +27,18 @@ print(json.dumps({
 }))
 """
 
-CLEAN = ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "DJANGO_DEBUG", "DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS")
+# The suite's own switches (see tests/services.py) must not leak into the settings under test.
+CLEAN = (
+    "DATABASE_URL",
+    "REDIS_URL",
+    "CELERY_BROKER_URL",
+    "DJANGO_DEBUG",
+    "DJANGO_SECRET_KEY",
+    "DJANGO_ALLOWED_HOSTS",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "NEWSROOM_ALLOW_PRIVATE_FETCH",
+    "NEWSROOM_TESTING",
+)
 PRODUCTION = {
     "DJANGO_DEBUG": "0",
     "DJANGO_SECRET_KEY": "a-production-secret-that-is-long-and-random-enough-8f3k2j5h7g9d1s0a",
@@ -35,7 +47,7 @@ PRODUCTION = {
 
 
 def run(code: str, args: tuple[str, ...] = (), **env: str) -> subprocess.CompletedProcess:
-    base = {k: v for k, v in __import__("os").environ.items() if k not in CLEAN and k != "NEWSROOM_TESTING"}
+    base = {k: v for k, v in os.environ.items() if k not in CLEAN}
     base["DJANGO_SETTINGS_MODULE"] = "newsroom.settings"
     base.update(env)
     command = [sys.executable, "-c", code] if code else [sys.executable, "manage.py", *args]
