@@ -15,6 +15,7 @@ DEMO_USERNAME = "admin"
 
 
 def ensure_demo_admin() -> tuple[str, str]:
+    """The demo administrator's (username, password), created on first use. Local mode only."""
     if not settings.DEBUG:
         raise RuntimeError("No demo account outside local mode (DJANGO_DEBUG=0).")
     path = settings.VAR_DIR / "demo-admin.txt"
@@ -33,10 +34,10 @@ def ensure_demo_admin() -> tuple[str, str]:
     return DEMO_USERNAME, password
 
 
-def demo_admin_message(credentials: tuple[str, str]) -> str:
+def demo_admin_message(credentials: tuple[str, str], addr: str = "127.0.0.1:8000") -> str:
     username, password = credentials
     return (
-        "Espace rédaction : http://127.0.0.1:8000/admin/\n"
+        f"Espace rédaction : http://{addr}/admin/\n"
         f"  identifiant : {username}\n  mot de passe : {password}\n"
         "  (compte de démonstration, mode local uniquement ; le mot de passe est dans var/demo-admin.txt)"
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
-from celery.signals import worker_ready
+from celery.signals import worker_init, worker_process_init, worker_ready
 
 from articles.health import record_heartbeat
 
@@ -15,6 +15,37 @@ logger = logging.getLogger(__name__)
 @shared_task(name="articles.tasks.heartbeat", ignore_result=True)
 def heartbeat(name: str = "celery") -> None:
     record_heartbeat(name)
+
+
+@shared_task(name="articles.tasks.poll_source", ignore_result=True, acks_late=True)
+def poll_source(source_id: int, force: bool = False) -> str:
+    # acks_late: a worker killed mid-poll leaves the message to be redelivered; the poll's single
+    # transaction and idempotent upserts make the second run store each entry once.
+    from articles.ingest.poll import poll_source as poll
+
+    return poll(source_id, force=force).status
+
+
+@shared_task(name="articles.tasks.dispatch_due_sources", ignore_result=True, acks_late=True)
+def dispatch_due_sources() -> int:
+    from articles.ingest.dispatch import dispatch_due
+
+    return dispatch_due(_send_polls)
+
+
+def _send_polls(ids: list[int]) -> None:
+    # One producer connection for the whole batch.
+    with poll_source.app.producer_or_acquire() as producer:
+        for source_id in ids:
+            poll_source.apply_async(args=[source_id], producer=producer)
+
+
+@worker_init.connect
+@worker_process_init.connect
+def _worker_commits(**kwargs) -> None:
+    from articles.ingest.store import relax_commit_durability
+
+    relax_commit_durability()
 
 
 @worker_ready.connect

@@ -1,15 +1,183 @@
+"""Public pages: timelines, story page, search, sources, the OPML list of feeds, "Ma commune"."""
+
 from __future__ import annotations
 
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 
-from articles.models import Article
+from articles import timelines
+from articles.models import Article, Source
+from articles.search import SearchForm, highlight, search_articles
+
+MY_COMMUNE_COOKIE = "ma_commune"
+RELATED_LIMIT = 8
+SEARCH_LIMIT = 30
 
 
-def home(request):
-    articles = (
-        Article.objects.visible()
-        .select_related("source")
-        .prefetch_related("communes", "sections")
-        .order_by("-published", "-id")[:30]
+def _feeds(target) -> list[tuple[str, str, str]]:
+    """(type, title, url) of a page's feeds, for <link rel="alternate"> and the visible links."""
+    return [
+        ("application/rss+xml", f"{target.title} (RSS)", target.feed_url("rss")),
+        ("application/atom+xml", f"{target.title} (Atom)", target.feed_url("atom")),
+    ]
+
+
+def _my_commune(request: HttpRequest, places: timelines.Directory) -> str:
+    """The reader's commune from the cookie, if it names one (pages are cached per value)."""
+    slug = request.COOKIES.get(MY_COMMUNE_COOKIE, "")
+    return slug if slug and places.commune(slug) else ""
+
+
+def timeline(request: HttpRequest, commune: str | None = None, section: str | None = None) -> HttpResponse:
+    places = timelines.directory()
+    try:
+        found = timelines.find_timeline(commune, section, places)
+    except timelines.UnknownPlace:
+        raise Http404("Commune ou rubrique inconnue.") from None
+    raw_cursor = request.GET.get("avant", "")
+    try:
+        cursor = timelines.Cursor.parse(raw_cursor) if raw_cursor else None
+    except ValueError:
+        return HttpResponseBadRequest("Lien de page invalide.")
+
+    def build() -> str:
+        page = timelines.timeline_page(found, cursor)
+        context = {
+            "title": found.title,
+            "timeline": found,
+            "page": page,
+            "current_commune": found.commune,
+            "current_section": found.section,
+            "first_page": cursor is None,
+            "feeds": _feeds(found),
+        }
+        return render_to_string("articles/timeline.html", context, request=request)
+
+    # The whole page is cached: it depends only on the timeline, the cursor and "Ma commune".
+    key = timelines.cache_key("page", found.key, str(cursor or ""), _my_commune(request, places))
+    response = HttpResponse(timelines.cached(key, build, timelines.PAGE_CACHE_SECONDS))
+    patch_vary_headers(response, ["Cookie"])
+    return response
+
+
+def story(request: HttpRequest, pk: int) -> HttpResponse:
+    article = Article.objects.visible().for_cards().filter(pk=pk).first()
+    if article is None:
+        raise Http404("Cet article n’existe pas ou n’est plus affiché.")
+    communes = list(article.communes.all())
+    sections = list(article.sections.all())
+    related: list[Article] = []
+    if communes:
+        related = list(
+            Article.objects.visible()
+            .in_commune(communes[0])
+            .exclude(pk=article.pk)
+            .newest_first()
+            .select_related("source")
+            .prefetch_related("communes")[:RELATED_LIMIT]
+        )
+    home = timelines.Timeline(communes[0] if communes else None)
+    return render(
+        request,
+        "articles/story.html",
+        {
+            "title": article.title,
+            "article": article,
+            "communes": communes,
+            "sections": sections,
+            "related": related,
+            "related_commune": communes[0] if communes else None,
+            "feeds": _feeds(home),
+        },
     )
-    return render(request, "articles/timeline.html", {"articles": articles, "title": "Toute l’actualité"})
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    places = timelines.directory()
+    key = timelines.cache_key("search", request.META.get("QUERY_STRING", ""), _my_commune(request, places))
+    current, html = timelines.lookup(key)
+    if html is None:
+        html = _render_search(request, places, key, current)
+    if isinstance(html, HttpResponse):
+        return html
+    response = HttpResponse(html)
+    patch_vary_headers(response, ["Cookie"])
+    return response
+
+
+def _render_search(request: HttpRequest, places: timelines.Directory, key: str, current: str) -> str | HttpResponse:
+    form = SearchForm(request.GET or None, directory=places)
+    results = []
+    spec = None
+    if form.is_bound and form.is_valid():
+        spec = form.spec()
+        for article in search_articles(spec).for_cards()[:SEARCH_LIMIT]:
+            article.title_html, article.excerpt_html = highlight(article, spec.q)
+            results.append(article)
+    context = {
+        "title": spec.title if spec and spec.q else "Recherche",
+        "form": form,
+        "spec": spec,
+        "results": results,
+        "places": places,
+        "feeds": _feeds(spec if spec and spec.q else timelines.Timeline()),
+    }
+    html = render_to_string("articles/search.html", context, request=request)
+    if form.is_bound and not form.is_valid():
+        return HttpResponseBadRequest(html)
+    timelines.store(key, current, html, timelines.PAGE_CACHE_SECONDS)
+    return html
+
+
+def sources(request: HttpRequest) -> HttpResponse:
+    listed = Source.objects.filter(enabled=True).order_by("name")
+    return render(
+        request,
+        "articles/sources.html",
+        {"title": "Nos sources", "sources": listed, "feeds": _feeds(timelines.Timeline())},
+    )
+
+
+def opml(request: HttpRequest) -> HttpResponse:
+    places = timelines.directory()
+    outlines = {
+        "home": timelines.Timeline(),
+        "communes": [timelines.Timeline(commune=c) for c in places.communes],
+        "sections": [timelines.Timeline(section=s) for s in places.sections],
+    }
+    content = render_to_string(
+        "articles/flux.opml",
+        {"base": request.build_absolute_uri("/").rstrip("/"), "now": timezone.now(), **outlines},
+    )
+    response = HttpResponse(content, content_type="text/x-opml; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="newsroom-thau.opml"'
+    return response
+
+
+# No CSRF token: the worst a forged request can do is choose the reader's commune, and pages with
+# a per-visitor token could not be cached whole.
+@csrf_exempt
+@require_POST
+def my_commune(request: HttpRequest) -> HttpResponse:
+    """Remember (or forget) the reader's commune in a cookie; no account needed."""
+    slug = request.POST.get("commune", "")
+    found = timelines.directory().commune(slug) if slug else None
+    target = request.POST.get("next") or (found.get_absolute_url() if found else "/")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "/"
+    response = redirect(target)
+    if found:
+        response.set_cookie(MY_COMMUNE_COOKIE, found.slug, max_age=365 * 86400, samesite="Lax", httponly=True)
+    else:
+        response.delete_cookie(MY_COMMUNE_COOKIE, samesite="Lax")
+    return response
+
+
+def robots(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("User-agent: *\nDisallow: /admin/\n", content_type="text/plain; charset=utf-8")

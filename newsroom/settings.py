@@ -156,6 +156,8 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "articles.tasks.heartbeat", "schedule": 60.0},
+    # Ingestion: queue the sources that are due, oldest first (articles.tasks.dispatch_due_sources).
+    "dispatch-due-sources": {"task": "articles.tasks.dispatch_due_sources", "schedule": 60.0},
 }
 
 # --- I18n -----------------------------------------------------------------------------------
@@ -208,6 +210,9 @@ if not DEBUG:
 AXES_ENABLED = env_bool("NEWSROOM_AXES_ENABLED", True)
 AXES_FAILURE_LIMIT = env_int("NEWSROOM_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = 0.25  # hours
+# Each parameter locks on its own: an address after 5 failures, and an account after 5 failures from
+# anywhere, so guessing from rotating addresses gets nowhere. A locked-out editor waits 15 minutes or
+# an administrator runs `manage.py axes_reset_username <name>`.
 AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
 AXES_RESET_ON_SUCCESS = True
 
@@ -244,5 +249,19 @@ NEWSROOM_USER_AGENT = env_str("NEWSROOM_USER_AGENT", f"Newsroom/0.1 (local news 
 NEWSROOM_ALLOW_PRIVATE_FETCH = env_bool("NEWSROOM_ALLOW_PRIVATE_FETCH", False)
 # A worker whose last heartbeat is older than this is reported stale by /healthz.
 NEWSROOM_HEARTBEAT_STALE_SECONDS = env_int("NEWSROOM_HEARTBEAT_STALE_SECONDS", 300, minimum=60)
+
+# Ingestion (articles/ingest/): how many due sources one dispatcher run queues, how many requests may
+# go to one host at once, and how many entries one poll stores.
+NEWSROOM_DISPATCH_BATCH = env_int("NEWSROOM_DISPATCH_BATCH", 2000, minimum=1)
+NEWSROOM_FETCH_PER_HOST = env_int("NEWSROOM_FETCH_PER_HOST", 2, minimum=1)
+NEWSROOM_MAX_ENTRIES = env_int("NEWSROOM_MAX_ENTRIES", 500, minimum=1)
+
+# Sorting: how often (seconds) each process checks whether aliases or section rules were edited.
+GAZETTEER_REFRESH_SECONDS = env_int("NEWSROOM_GAZETTEER_REFRESH_SECONDS", 2, minimum=0)
+CLASSIFY_REFRESH_SECONDS = env_int("NEWSROOM_CLASSIFY_REFRESH_SECONDS", 2, minimum=0)
+
+# Timelines: how long built pages and feeds stay cached (a new story invalidates them at once).
+NEWSROOM_TIMELINE_CACHE_SECONDS = env_int("NEWSROOM_TIMELINE_CACHE_SECONDS", 60, minimum=0)
+NEWSROOM_FEED_CACHE_SECONDS = env_int("NEWSROOM_FEED_CACHE_SECONDS", 300, minimum=0)
 
 os.makedirs(STATIC_ROOT, exist_ok=True)  # also creates VAR_DIR

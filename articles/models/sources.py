@@ -59,6 +59,11 @@ class Source(models.Model):
     last_checked_at = models.DateTimeField("dernier relevé", null=True, blank=True)
     last_success_at = models.DateTimeField("dernier succès", null=True, blank=True)
     last_new_article_at = models.DateTimeField("dernier nouvel article", null=True, blank=True)
+    # Set by the dispatcher so a source waiting in the queue is not queued again each minute.
+    queued_at = models.DateTimeField("mis en file le", null=True, blank=True)
+    # A lease taken with one conditional UPDATE, so two workers (even on two machines sharing the
+    # database) never poll the same source at once; it expires by itself if a worker dies.
+    lease_until = models.DateTimeField("relevé en cours jusqu’à", null=True, blank=True)
 
     class Meta:
         verbose_name = "source"

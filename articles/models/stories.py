@@ -1,18 +1,55 @@
 from __future__ import annotations
 
-from django.db import models
+from datetime import datetime
+
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models, transaction
 from django.utils import timezone
+
+
+def _timelines_changed() -> None:
+    # Imported here: articles.timelines imports this module.
+    from articles.timelines import bump_version
+
+    transaction.on_commit(bump_version, robust=True)
 
 
 class ArticleQuerySet(models.QuerySet):
     def visible(self) -> ArticleQuerySet:
         return self.exclude(status=Article.Status.HIDDEN)
 
+    def featured(self) -> ArticleQuerySet:
+        return self.filter(status=Article.Status.FEATURED)
+
     def in_commune(self, commune) -> ArticleQuerySet:
         return self.filter(communes=commune)
 
     def in_section(self, section) -> ArticleQuerySet:
         return self.filter(sections=section)
+
+    def newest_first(self) -> ArticleQuerySet:
+        return self.order_by("-published", "-id")
+
+    def before(self, published: datetime, pk: int) -> ArticleQuerySet:
+        """Stories older than (published, pk) in timeline order: the keyset of "Articles plus anciens"."""
+        # published <= … alone lets PostgreSQL walk article_published_idx from the cursor down.
+        return self.filter(published__lte=published).filter(models.Q(published__lt=published) | models.Q(id__lt=pk))
+
+    def for_cards(self) -> ArticleQuerySet:
+        """Everything a story card shows, loaded in three queries whatever the number of stories."""
+        return self.select_related("source").prefetch_related("communes", "sections")
+
+    # Bulk writes send no signals, so they invalidate the cached timelines themselves.
+    def update(self, **kwargs) -> int:
+        rows = super().update(**kwargs)
+        _timelines_changed()
+        return rows
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        _timelines_changed()
+        return created
 
 
 class Article(models.Model):
@@ -38,6 +75,8 @@ class Article(models.Model):
     raw_date = models.CharField("date brute", max_length=200, blank=True)
     fetched = models.DateTimeField("relevé le", default=timezone.now)
     updated = models.DateTimeField("modifié le", auto_now=True)
+    # Filled by a PostgreSQL trigger from title and summary (migration 0004); stays empty on SQLite.
+    search_vector = SearchVectorField("index de recherche", null=True, editable=False)
 
     status = models.CharField("statut", max_length=10, choices=Status.choices, default=Status.VISIBLE)
     locked = models.BooleanField(
@@ -82,6 +121,14 @@ class Article(models.Model):
             models.Index(fields=["-published", "-id"], name="article_published_idx"),
             # Used by the editors' review queue.
             models.Index(fields=["needs_review", "published"], name="article_review_idx"),
+            # Used by the "À la une" block of every timeline: few featured stories among many.
+            models.Index(
+                fields=["-published", "-id"],
+                condition=models.Q(status="featured"),
+                name="article_featured_idx",
+            ),
+            # Used by /recherche/: French full-text search.
+            GinIndex(fields=["search_vector"], name="article_search_idx"),
         ]
 
     def __str__(self) -> str:

@@ -2,7 +2,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
+
+from localities.models import Revision
 
 
 class Origin(models.TextChoices):
@@ -113,3 +117,17 @@ class Candidate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.commune})"
+
+
+# Rules and candidates are compiled into each process's classifier: bump a counter on every change
+# so running workers rebuild it (see articles.classify.current_rules).
+RULES = "classify"
+
+
+@receiver([post_save, post_delete], sender=SectionRule, dispatch_uid="sectionrule_bumps_rules")
+@receiver([post_save, post_delete], sender=Candidate, dispatch_uid="candidate_bumps_rules")
+@receiver([post_save, post_delete], sender="articles.Section", dispatch_uid="section_bumps_rules")
+def _rules_changed(sender, **kwargs) -> None:
+    if kwargs.get("raw"):
+        return
+    Revision.bump(RULES)

@@ -1,6 +1,8 @@
 """Run the web server, a Celery worker and beat together, in the foreground.
 
-This is what ``make run`` calls. Ctrl-C (or SIGTERM) stops all of them.
+This is what ``make run`` calls. Ctrl-C (or SIGTERM) stops all of them. In local mode it also
+serves the offline demo sources (articles/demo/) on 127.0.0.1 and has the worker poll them through
+the ordinary pipeline, so the timelines fill within a minute with no network.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from articles.demo import DEFAULT_PORT, ensure_demo_sources, serve_demo
 from articles.demo_admin import demo_admin_message, ensure_demo_admin
 
 
@@ -22,6 +25,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--addr", default="127.0.0.1:8000", help="Adresse du serveur web.")
+        parser.add_argument(
+            "--demo-port", type=int, default=DEFAULT_PORT, help="Port local des sources de démonstration."
+        )
+        parser.add_argument("--no-demo", action="store_true", help="Ne pas servir ni relever les sources de démo.")
 
     def handle(self, *args, **options):
         python = sys.executable
@@ -35,6 +42,17 @@ class Command(BaseCommand):
         }
         if settings.DEBUG:
             self.stdout.write(demo_admin_message(ensure_demo_admin()))
+        env = os.environ.copy()
+        envs = {}
+        demo_server = None
+        if settings.DEBUG and not options["no_demo"]:
+            demo_server = serve_demo(options["demo_port"])
+            base_url = demo_server.base_url
+            ensure_demo_sources(base_url)
+            # The demo feeds live on loopback, which fetching refuses by default: lift that for this
+            # local worker only, never in settings or for production.
+            envs["worker"] = {**env, "NEWSROOM_ALLOW_PRIVATE_FETCH": "1"}
+            self.stdout.write(f"Sources de démonstration : {base_url}/ (relevées par le worker)")
         processes: dict[str, subprocess.Popen] = {}
         stopping = False
 
@@ -45,8 +63,16 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
         for name, command in commands.items():
-            processes[name] = subprocess.Popen(command, cwd=settings.BASE_DIR, env=os.environ.copy())
+            processes[name] = subprocess.Popen(command, cwd=settings.BASE_DIR, env=envs.get(name, env))
         self.stdout.write(f"Newsroom : http://{options['addr']}/  (Ctrl-C pour tout arrêter)")
+        if demo_server is not None:
+            # Beat's first dispatch comes a minute after start; queue one now so the demo fills at once.
+            from articles.tasks import dispatch_due_sources
+
+            try:
+                dispatch_due_sources.delay()
+            except Exception as exc:
+                self.stderr.write(f"Premier relevé non mis en file ({exc}) ; beat s’en chargera.")
         exit_code = 0
         try:
             while not stopping:
@@ -58,6 +84,8 @@ class Command(BaseCommand):
                         break
                 time.sleep(0.5)
         finally:
+            if demo_server is not None:
+                demo_server.shutdown()
             for process in processes.values():
                 if process.poll() is None:
                     process.send_signal(signal.SIGTERM)

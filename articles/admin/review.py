@@ -1,0 +1,71 @@
+"""The review queue: stories "à vérifier", oldest first, each confirmed or corrected in one click."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from articles.admin import pipeline, tagging
+from articles.admin.story_actions import log_bulk
+from articles.models import Article, ArticleCommune, ArticleSection
+from localities.models import Commune
+
+PAGE_SIZE = 25
+
+
+def review_queryset():
+    """Oldest first, so nothing waits forever; tags and their provenance loaded up front."""
+    return (
+        tagging.to_review(Article.objects.all())
+        .select_related("source")
+        .prefetch_related(
+            Prefetch("articlecommune_set", ArticleCommune.objects.select_related("commune", "editor")),
+            Prefetch("articlesection_set", ArticleSection.objects.select_related("section", "editor")),
+        )
+        .order_by("published", "id")
+    )
+
+
+def queue(model_admin):
+    def view(request):
+        if not model_admin.has_change_permission(request):
+            raise PermissionDenied
+        page = Paginator(review_queryset(), PAGE_SIZE).get_page(request.GET.get("page"))
+        context = {
+            **model_admin.admin_site.each_context(request),
+            "title": "Articles à vérifier",
+            "opts": Article._meta,
+            "page": page,
+            "communes": list(Commune.objects.values_list("pk", "name")),
+        }
+        return TemplateResponse(request, "admin/articles/article/review.html", context)
+
+    return view
+
+
+def decide(model_admin):
+    @require_POST
+    def view(request, pk: int):
+        if not model_admin.has_change_permission(request):
+            raise PermissionDenied
+        article = get_object_or_404(Article, pk=pk)
+        if request.POST.get("commune"):
+            commune = get_object_or_404(Commune, pk=request.POST["commune"])
+            tagging.replace_communes(article, commune, request.user)
+            log_bulk(request, [article], f"Vérifié : commune corrigée en {commune}.")
+            messages.success(request, f"« {article} » : commune corrigée en {commune}.")
+        else:
+            tagging.confirm_tags([article.pk], request.user)
+            log_bulk(request, [article], "Vérifié : étiquettes proposées confirmées.")
+            messages.success(request, f"« {article} » : étiquettes confirmées.")
+        pipeline.bump_timelines()
+        url = reverse(f"{model_admin.admin_site.name}:articles_article_review")
+        return redirect(f"{url}?page={request.POST.get('page', '1')}")
+
+    return view

@@ -1,0 +1,159 @@
+"""Bulk actions of the stories list. Each writes one admin log entry per story it changed."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.db.models import QuerySet
+from django.template.response import TemplateResponse
+
+from articles.admin import pipeline, tagging
+from articles.models import Article, Section
+from localities.models import Commune
+
+
+def log_bulk(request, objects, message: str) -> None:
+    """Each object's history shows the bulk change like any other."""
+    LogEntry.objects.log_actions(
+        user_id=request.user.pk, queryset=list(objects), action_flag=CHANGE, change_message=message
+    )
+
+
+class CommuneForm(forms.Form):
+    commune = forms.ModelChoiceField(Commune.objects.all(), label="Commune")
+
+
+class SectionForm(forms.Form):
+    section = forms.ModelChoiceField(Section.objects.all(), label="Rubrique")
+
+
+def _pick(modeladmin, request, queryset, form_class, title: str):
+    """The intermediate page of an action: returns the valid form, or the page asking for it."""
+    if "apply" in request.POST:
+        form = form_class(request.POST)
+        if form.is_valid():
+            return form, None
+    else:
+        form = form_class()
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": title,
+        "form": form,
+        "queryset": queryset,
+        "opts": modeladmin.model._meta,
+        "action": request.POST.get("action"),
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+    }
+    return None, TemplateResponse(request, "admin/articles/article/pick_tag.html", context)
+
+
+@admin.action(description="Ajouter une commune", permissions=["change"])
+def add_commune(modeladmin, request, queryset: QuerySet[Article]):
+    form, page = _pick(modeladmin, request, queryset, CommuneForm, "Ajouter une commune aux articles choisis")
+    if page:
+        return page
+    commune = form.cleaned_data["commune"]
+    count = tagging.add_commune(queryset.values_list("pk", flat=True), commune, request.user)
+    log_bulk(request, queryset, f"Commune ajoutée : {commune}.")
+    pipeline.bump_timelines()
+    modeladmin.message_user(request, f"{commune} ajoutée à {count} article(s).", messages.SUCCESS)
+    return None
+
+
+@admin.action(description="Retirer une commune", permissions=["change"])
+def remove_commune(modeladmin, request, queryset: QuerySet[Article]):
+    form, page = _pick(modeladmin, request, queryset, CommuneForm, "Retirer une commune des articles choisis")
+    if page:
+        return page
+    commune = form.cleaned_data["commune"]
+    count = tagging.remove_commune(queryset.values_list("pk", flat=True), commune, request.user)
+    log_bulk(request, queryset, f"Commune retirée : {commune}.")
+    pipeline.bump_timelines()
+    modeladmin.message_user(request, f"{commune} retirée de {count} article(s).", messages.SUCCESS)
+    return None
+
+
+@admin.action(description="Définir la rubrique", permissions=["change"])
+def set_section(modeladmin, request, queryset: QuerySet[Article]):
+    form, page = _pick(modeladmin, request, queryset, SectionForm, "Définir la rubrique des articles choisis")
+    if page:
+        return page
+    section = form.cleaned_data["section"]
+    count = tagging.set_section(queryset.values_list("pk", flat=True), section, request.user)
+    log_bulk(request, queryset, f"Rubrique définie : {section}.")
+    pipeline.bump_timelines()
+    modeladmin.message_user(request, f"{count} article(s) rangé(s) dans « {section} ».", messages.SUCCESS)
+    return None
+
+
+def _update(modeladmin, request, queryset, done: str, **fields) -> None:
+    stories = list(queryset)
+    count = Article.objects.filter(pk__in=[s.pk for s in stories]).update(**fields)
+    log_bulk(request, stories, done.capitalize() + ".")
+    pipeline.bump_timelines()
+    modeladmin.message_user(request, f"{count} article(s) {done}.", messages.SUCCESS)
+
+
+@admin.action(description="Masquer", permissions=["change"])
+def hide(modeladmin, request, queryset):
+    _update(modeladmin, request, queryset, "masqué(s)", status=Article.Status.HIDDEN)
+
+
+@admin.action(description="Afficher", permissions=["change"])
+def show(modeladmin, request, queryset):
+    _update(modeladmin, request, queryset, "affiché(s)", status=Article.Status.VISIBLE)
+
+
+@admin.action(description="Mettre à la une", permissions=["change"])
+def feature(modeladmin, request, queryset):
+    _update(modeladmin, request, queryset, "mis à la une", status=Article.Status.FEATURED)
+
+
+@admin.action(description="Retirer de la une", permissions=["change"])
+def unfeature(modeladmin, request, queryset):
+    featured = queryset.filter(status=Article.Status.FEATURED)
+    _update(modeladmin, request, featured, "retiré(s) de la une", status=Article.Status.VISIBLE)
+
+
+@admin.action(description="Verrouiller (ignorer les mises à jour de la source)", permissions=["change"])
+def lock(modeladmin, request, queryset):
+    _update(modeladmin, request, queryset, "verrouillé(s)", locked=True)
+
+
+@admin.action(description="Déverrouiller", permissions=["change"])
+def unlock(modeladmin, request, queryset):
+    _update(modeladmin, request, queryset, "déverrouillé(s)", locked=False)
+
+
+@admin.action(description="Confirmer les étiquettes proposées", permissions=["change"])
+def confirm(modeladmin, request, queryset):
+    stories = list(queryset)
+    count = tagging.confirm_tags([s.pk for s in stories], request.user)
+    log_bulk(request, stories, "Étiquettes confirmées.")
+    modeladmin.message_user(request, f"Étiquettes de {count} article(s) confirmées.", messages.SUCCESS)
+
+
+@admin.action(description="Reclasser", permissions=["change"])
+def reclassify(modeladmin, request, queryset):
+    stories = list(queryset)
+    count = pipeline.reclassify(Article.objects.filter(pk__in=[s.pk for s in stories]))
+    log_bulk(request, stories, "Reclassé automatiquement (étiquettes de l’éditeur conservées).")
+    pipeline.bump_timelines()
+    modeladmin.message_user(request, f"{count} article(s) reclassé(s).", messages.SUCCESS)
+
+
+ACTIONS = [
+    add_commune,
+    remove_commune,
+    set_section,
+    hide,
+    show,
+    feature,
+    unfeature,
+    lock,
+    unlock,
+    confirm,
+    reclassify,
+]

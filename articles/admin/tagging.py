@@ -1,0 +1,110 @@
+"""What an editor does to a story's tags, written so that the classifier never undoes it.
+
+An editor's tag is a row with ``origin="editor"``; a tag an editor removed is listed in
+``excluded_communes`` / ``excluded_sections``. The classifier keeps both (see articles.classify).
+The admin's bulk actions, its change form and the review queue all go through these functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from articles.models import Article, ArticleCommune, ArticleSection, Section
+from articles.models.tags import Origin
+
+
+def to_review(queryset: QuerySet[Article]) -> QuerySet[Article]:
+    """Stories "à vérifier": the classifier was unsure, or found no commune."""
+    has_commune = Exists(ArticleCommune.objects.filter(article=OuterRef("pk")))
+    return queryset.filter(Q(needs_review=True) | ~Q(has_commune))
+
+
+def without_commune(queryset: QuerySet[Article]) -> QuerySet[Article]:
+    return queryset.filter(~Exists(ArticleCommune.objects.filter(article=OuterRef("pk"))))
+
+
+def _editor_fields(editor) -> dict:
+    return {"origin": Origin.EDITOR, "editor": editor, "created": timezone.now(), "score": 1.0}
+
+
+@transaction.atomic
+def add_commune(article_ids: Iterable[int], commune, editor) -> int:
+    """Tag the stories with ``commune`` as the editor's choice. Returns how many stories got it."""
+    ids = list(article_ids)
+    for article_id in ids:
+        ArticleCommune.objects.update_or_create(article_id=article_id, commune=commune, defaults=_editor_fields(editor))
+    Article.excluded_communes.through.objects.filter(article_id__in=ids, commune=commune).delete()
+    return len(ids)
+
+
+@transaction.atomic
+def remove_commune(article_ids: Iterable[int], commune, editor) -> int:
+    """Take ``commune`` off the stories and keep it off. Returns how many stories had it."""
+    ids = list(article_ids)
+    removed = (
+        ArticleCommune.objects.filter(article_id__in=ids, commune=commune)
+        .delete()[1]
+        .get(ArticleCommune._meta.label, 0)
+    )
+    Through = Article.excluded_communes.through
+    Through.objects.bulk_create(
+        [Through(article_id=article_id, commune=commune) for article_id in ids], ignore_conflicts=True
+    )
+    return removed
+
+
+@transaction.atomic
+def add_section(article_ids: Iterable[int], section: Section, editor) -> int:
+    ids = list(article_ids)
+    for article_id in ids:
+        ArticleSection.objects.update_or_create(article_id=article_id, section=section, defaults=_editor_fields(editor))
+    Article.excluded_sections.through.objects.filter(article_id__in=ids, section=section).delete()
+    return len(ids)
+
+
+@transaction.atomic
+def remove_section(article_ids: Iterable[int], section: Section, editor) -> int:
+    ids = list(article_ids)
+    removed = (
+        ArticleSection.objects.filter(article_id__in=ids, section=section)
+        .delete()[1]
+        .get(ArticleSection._meta.label, 0)
+    )
+    Through = Article.excluded_sections.through
+    Through.objects.bulk_create(
+        [Through(article_id=article_id, section=section) for article_id in ids], ignore_conflicts=True
+    )
+    return removed
+
+
+@transaction.atomic
+def set_section(article_ids: Iterable[int], section: Section, editor) -> int:
+    """Make ``section`` the stories' only section; the sections taken off stay off."""
+    ids = list(article_ids)
+    others = ArticleSection.objects.filter(article_id__in=ids).exclude(section=section)
+    for other in {tag.section for tag in others.select_related("section")}:
+        remove_section(ids, other, editor)
+    return add_section(ids, section, editor)
+
+
+@transaction.atomic
+def confirm_tags(article_ids: Iterable[int], editor) -> int:
+    """The editor agrees with the suggested tags: they become the editor's, and the story leaves review."""
+    ids = list(article_ids)
+    fields = _editor_fields(editor)
+    ArticleCommune.objects.filter(article_id__in=ids, origin=Origin.AUTO).update(**fields)
+    ArticleSection.objects.filter(article_id__in=ids, origin=Origin.AUTO).update(**fields)
+    return Article.objects.filter(pk__in=ids).update(needs_review=False)
+
+
+@transaction.atomic
+def replace_communes(article: Article, commune, editor) -> None:
+    """The review queue's quick correction: ``commune`` is the story's only commune, checked by an editor."""
+    for other in list(article.communes.exclude(pk=commune.pk)):
+        remove_commune([article.pk], other, editor)
+    add_commune([article.pk], commune, editor)
+    confirm_tags([article.pk], editor)

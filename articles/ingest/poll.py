@@ -1,0 +1,225 @@
+"""``poll_source``: the one function the Celery task, the ``poll`` command and the tests call.
+
+lease → fetch (with a host slot) → 304 / unchanged hash / parse or scrape → store, source state and
+fetch log in ONE transaction → release. Every failure ends as a readable error on the source and
+a scheduled retry; nothing propagates to the worker.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from articles.ingest import schedule
+from articles.ingest.fetch import FetchError, FetchResult, fetch
+from articles.ingest.locks import HostBusy, acquire_lease, host_slot, release_lease
+from articles.ingest.parse import ParseError, parse_feed
+from articles.ingest.scrape import RecipeError, extract_items
+from articles.ingest.store import StoreCounts, prune_logs, store_entries
+from articles.models import FetchLog, Source
+
+logger = logging.getLogger(__name__)
+
+# Only the fields a poll owns are saved, so an editor's edit made during a poll is not overwritten.
+_SUCCESS_FIELDS = [
+    "url", "feed_url", "etag", "last_modified", "content_hash", "interval", "error_count", "needs_attention",
+    "last_error", "last_status", "last_checked_at", "last_success_at", "next_check_at", "queued_at",
+    "last_new_article_at",
+]  # fmt: skip
+_ERROR_FIELDS = [
+    "error_count", "last_status", "last_error", "last_checked_at", "queued_at", "needs_attention", "enabled",
+    "disabled_reason", "next_check_at",
+]  # fmt: skip
+BUSY_RETRY = 60  # seconds: a host already at its limit is tried again soon, not counted as an error
+
+
+@dataclass
+class PollResult:
+    source_id: int
+    status: str  # ok | not_modified | error | disabled | skipped | busy
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    error: str = ""
+
+    def line(self) -> str:
+        text = f"#{self.source_id} {self.status} new={self.new} updated={self.updated} unchanged={self.unchanged}"
+        return f"{text} error={self.error}" if self.error else text
+
+
+def poll_source(source_id: int, *, force: bool = False) -> PollResult:
+    """Poll one source now if it is due (or ``force``); safe to call twice at once or to repeat."""
+    token = acquire_lease(source_id)
+    if token is None:
+        exists = Source.objects.filter(pk=source_id).exists()
+        return PollResult(source_id, "skipped", error="" if exists else "source inconnue")
+    try:
+        source = Source.objects.get(pk=source_id)
+        now = timezone.now()
+        if not force and (not source.enabled or source.next_check_at > now):
+            # A duplicate delivery, or a source disabled since it was queued.
+            Source.objects.filter(pk=source_id).update(queued_at=None)
+            return PollResult(source_id, "skipped")
+        try:
+            return _poll(source, now)
+        except Exception as exc:  # a bug must cost one poll, never the worker or the source
+            logger.exception("poll of source %s failed unexpectedly", source_id)
+            message = f"Erreur interne : {exc.__class__.__name__}: {exc}"[:1000]
+            return _record_error(source, now, message, None, 0.0)
+    except Exception as exc:
+        logger.exception("could not record the poll of source %s", source_id)
+        return PollResult(source_id, "error", error=f"Erreur interne : {exc.__class__.__name__}: {exc}"[:1000])
+    finally:
+        try:
+            release_lease(source_id, token)
+        except Exception:
+            logger.exception("could not release the lease of source %s (it expires by itself)", source_id)
+
+
+def _poll(source: Source, now: datetime) -> PollResult:
+    started = time.monotonic()
+    url = source.fetch_url
+    try:
+        with host_slot(_host(url)):
+            response = fetch(url, etag=source.etag, last_modified=source.last_modified)
+    except HostBusy:
+        retry_at = now + timedelta(seconds=BUSY_RETRY)
+        Source.objects.filter(pk=source.pk).update(queued_at=None, next_check_at=retry_at)
+        return PollResult(source.pk, "busy")
+    except FetchError as exc:
+        return _record_error(source, now, str(exc), exc.status, time.monotonic() - started, exc.retry_after)
+
+    if response.permanent_url:
+        if source.feed_url:
+            source.feed_url = response.permanent_url
+        else:
+            source.url = response.permanent_url
+    if response.not_modified:
+        return _record_unchanged(source, now, response, started)
+
+    # Servers without validators (or ignoring them) resend the same bytes: the hash skips the parse.
+    # It is only stored after a good parse, so a body that failed once is parsed again.
+    digest = hashlib.sha256(response.body).hexdigest()
+    if digest == source.content_hash:
+        return _record_unchanged(source, now, response, started)
+
+    try:
+        if source.kind == Source.Kind.SCRAPE:
+            entries = extract_items(
+                response.body, source.recipe, response.url, now, limit=settings.NEWSROOM_MAX_ENTRIES
+            )
+            ttl = None
+        else:
+            parsed = parse_feed(
+                response.body,
+                headers=response.headers,
+                base_url=response.url,
+                max_entries=settings.NEWSROOM_MAX_ENTRIES,
+            )
+            entries, ttl = parsed.entries, parsed.ttl_minutes
+    except (ParseError, RecipeError) as exc:
+        # The validators are not kept, so the next poll fetches and parses in full again.
+        return _record_error(source, now, str(exc), response.status, time.monotonic() - started)
+
+    with transaction.atomic():
+        counts = store_entries(source, entries, now)
+        source.interval = schedule.adaptive_interval((e.published for e in entries), now, source.interval)
+        delay = schedule.success_delay(
+            source.interval, ttl_minutes=ttl, cache_max_age=schedule.max_age(response.headers)
+        )
+        source.etag = response.headers.get("etag", "")[:500]
+        source.last_modified = response.headers.get("last-modified", "")[:100]
+        source.content_hash = digest
+        _mark_success(source, now, response.status, delay)
+        source.save(update_fields=_SUCCESS_FIELDS)
+        _log(source, now, FetchLog.Outcome.OK, response, started, counts)
+    return PollResult(source.pk, "ok", counts.new, counts.updated, counts.unchanged)
+
+
+def _mark_success(source: Source, now: datetime, status: int, delay: int) -> None:
+    source.error_count = 0
+    source.needs_attention = False
+    source.last_error = ""
+    source.last_status = status
+    source.last_checked_at = now
+    source.last_success_at = now
+    source.next_check_at = now + timedelta(seconds=delay)
+    source.queued_at = None
+
+
+def _record_unchanged(source: Source, now: datetime, response: FetchResult, started: float) -> PollResult:
+    delay = schedule.success_delay(source.interval, cache_max_age=schedule.max_age(response.headers))
+    with transaction.atomic():
+        # Fresher validators (sent with a 304, or with the same bytes) serve the next poll.
+        source.etag = response.headers.get("etag", source.etag)[:500]
+        source.last_modified = response.headers.get("last-modified", source.last_modified)[:100]
+        _mark_success(source, now, response.status, delay)
+        source.save(update_fields=_SUCCESS_FIELDS)
+        _log(source, now, FetchLog.Outcome.NOT_MODIFIED, response, started, StoreCounts())
+    return PollResult(source.pk, "not_modified")
+
+
+def _record_error(
+    source: Source,
+    now: datetime,
+    message: str,
+    status: int | None,
+    elapsed: float,
+    retry_after: int | None = None,
+) -> PollResult:
+    with transaction.atomic():
+        # Reload: the failed attempt may have changed the instance in memory.
+        source = Source.objects.select_for_update().get(pk=source.pk)
+        source.error_count += 1
+        source.last_status = status
+        source.last_error = message
+        source.last_checked_at = now
+        source.queued_at = None
+        if source.error_count >= schedule.ATTENTION_AFTER:
+            source.needs_attention = True
+        result_status = "error"
+        if status == 410:
+            source.enabled = False
+            source.disabled_reason = f"HTTP 410 Gone le {timezone.localtime(now):%d/%m/%Y à %H:%M} : {message}"
+            result_status = "disabled"
+        delay = schedule.error_delay(source.error_count, retry_after=retry_after)
+        source.next_check_at = now + timedelta(seconds=delay)
+        source.save(update_fields=_ERROR_FIELDS)
+        FetchLog.objects.create(
+            source=source,
+            started=now,
+            duration_ms=int(elapsed * 1000),
+            outcome=FetchLog.Outcome.ERROR,
+            status_code=status,
+            error=message,
+        )
+        prune_logs(source.pk)
+    return PollResult(source.pk, result_status, error=message)
+
+
+def _log(source: Source, now: datetime, outcome: str, response: FetchResult, started: float, counts) -> None:
+    FetchLog.objects.create(
+        source=source,
+        started=now,
+        duration_ms=int((time.monotonic() - started) * 1000),
+        outcome=outcome,
+        status_code=response.status,
+        bytes=len(response.body),
+        new=counts.new,
+        updated=counts.updated,
+        unchanged=counts.unchanged,
+    )
+    prune_logs(source.pk)
+
+
+def _host(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    return (urlsplit(url).hostname or "").lower()

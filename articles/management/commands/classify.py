@@ -1,0 +1,80 @@
+"""Try the classifier: JSON lines in, the same lines out with "communes", "sections" and "why".
+
+    echo '{"title": "Sète : le port en fête", "summary": "", "categories": []}' | python manage.py classify
+
+Same code path as ingest, with the current aliases, rules and candidates (re-read while it runs).
+A bad line is reported on stderr and echoed as {"error": ..., "input": ...}: no line is lost.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+
+from articles.classify import classify_text
+
+
+class Command(BaseCommand):
+    stealth_options = ("stdin",)
+    help = "Classe des articles lus en JSON (une ligne par article) et ajoute communes, rubriques et raisons."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--source", type=int, help="Identifiant d’une source : ses valeurs par défaut s’appliquent."
+        )
+
+    def handle(self, *args, **options):
+        source = self._source(options["source"])
+        stdin = options.get("stdin") or sys.stdin
+        failures = 0
+        for number, line in enumerate(stdin, start=1):
+            if not line.strip():
+                continue
+            try:
+                story = self._story(line)
+            except ValueError as exc:
+                failures += 1
+                self.stderr.write(f"ligne {number} : {exc}")
+                self._emit({"error": str(exc), "line": number, "input": line.rstrip("\n")})
+                continue
+            result = classify_text(
+                story.get("title") or "", story.get("summary") or "", story.get("categories") or (), source
+            )
+            details = result.as_dict()
+            why = [*details["why"], {"confidence": result.confidence, "needs_review": result.needs_review}]
+            self._emit({**story, "communes": result.communes, "sections": result.sections, "why": why})
+        if failures:
+            raise CommandError(f"{failures} ligne(s) illisible(s), signalée(s) ci-dessus.")
+
+    def _emit(self, row: dict) -> None:
+        self.stdout.write(json.dumps(row, ensure_ascii=False))
+        self.stdout.flush()  # a script talking to us line by line must get each answer at once
+
+    @staticmethod
+    def _story(line: str) -> dict:
+        try:
+            story = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"JSON invalide ({exc.msg}, colonne {exc.colno})") from exc
+        if not isinstance(story, dict):
+            raise ValueError('un objet JSON est attendu, par exemple {"title": "…"}')
+        for key in ("title", "summary"):
+            if not isinstance(story.get(key, ""), str | None):
+                raise ValueError(f"« {key} » doit être du texte")
+        categories = story.get("categories") or []
+        if not isinstance(categories, list) or not all(isinstance(c, str) for c in categories):
+            raise ValueError("« categories » doit être une liste de textes")
+        return story
+
+    @staticmethod
+    def _source(pk: int | None):
+        if pk is None:
+            return None
+        from articles.models import Source
+
+        try:
+            return Source.objects.select_related("default_commune", "default_section").get(pk=pk)
+        except Source.DoesNotExist as exc:
+            raise CommandError(f"Aucune source n° {pk}.") from exc

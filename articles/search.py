@@ -1,0 +1,167 @@
+"""Full-text search of the stories.
+
+On PostgreSQL: the ``french`` text search configuration on ``Article.search_vector`` (GIN-indexed,
+kept by a trigger), ranked by ``ts_rank`` and highlighted by ``ts_headline``. The query is read with
+``websearch_to_tsquery``, which accepts anything a person types, and also unaccented, so that
+"elections" finds "Élections". On SQLite: every word must appear in the title or the summary.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import F, Func, Q, Value
+from django.utils.html import escape, strip_tags
+from django.utils.safestring import SafeString, mark_safe
+
+from articles.models import Article, ArticleQuerySet, Section
+from localities.models import Commune
+
+MAX_QUERY_LENGTH = 200
+MAX_WORDS = 10
+# Marks put around matches by the database, turned into <mark> after escaping the text.
+_START, _STOP = "\x02", "\x03"
+_MARKED = re.compile(f"{_START}(.*?){_STOP}", re.S)
+
+
+@dataclass(frozen=True)
+class SearchSpec:
+    """A search as a timeline: words, and optionally a commune and a section."""
+
+    q: str = ""
+    commune: Commune | None = None
+    section: Section | None = None
+
+    @property
+    def key(self) -> str:
+        places = "/".join(p.slug if p else "*" for p in (self.commune, self.section))
+        return f"search/{places}/{self.q}"
+
+    @property
+    def query_string(self) -> str:
+        params = {"q": self.q}
+        if self.commune:
+            params["commune"] = self.commune.slug
+        if self.section:
+            params["rubrique"] = self.section.slug
+        return urlencode(params)
+
+    @property
+    def url(self) -> str:
+        return f"/recherche/?{self.query_string}"
+
+    @property
+    def title(self) -> str:
+        where = " · ".join(p.name for p in (self.commune, self.section) if p)
+        return f"Recherche « {self.q} »" + (f" ({where})" if where else "")
+
+    def feed_url(self, kind: str) -> str:
+        return f"/recherche/{kind}/?{self.query_string}"
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label="Rechercher", max_length=MAX_QUERY_LENGTH, required=False, strip=True)
+    commune = forms.SlugField(label="Commune", required=False)
+    rubrique = forms.SlugField(label="Rubrique", required=False)
+
+    def __init__(self, *args, directory, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.directory = directory
+
+    def clean_commune(self) -> Commune | None:
+        slug = self.cleaned_data["commune"]
+        found = self.directory.commune(slug) if slug else None
+        if slug and found is None:
+            raise forms.ValidationError("Commune inconnue.")
+        return found
+
+    def clean_rubrique(self) -> Section | None:
+        slug = self.cleaned_data["rubrique"]
+        found = self.directory.section(slug) if slug else None
+        if slug and found is None:
+            raise forms.ValidationError("Rubrique inconnue.")
+        return found
+
+    def spec(self) -> SearchSpec:
+        data = self.cleaned_data
+        # Control characters never help a search and PostgreSQL refuses NUL in text.
+        words = " ".join(re.sub(r"[\x00-\x1f\x7f]", " ", data["q"]).split())
+        return SearchSpec(words, data["commune"], data["rubrique"])
+
+
+def search_articles(spec: SearchSpec, order: str = "rank") -> ArticleQuerySet:
+    """Visible stories matching ``spec``, best match first (``order="rank"``) or newest first ("date").
+
+    Each story carries ``title_marked`` and ``excerpt_marked`` with the matches between markers;
+    ``highlight()`` turns them into safe HTML.
+    """
+    articles = Article.objects.visible()
+    if spec.commune:
+        articles = articles.in_commune(spec.commune)
+    if spec.section:
+        articles = articles.in_section(spec.section)
+    if not spec.q:
+        return articles.none()
+    if connection.vendor == "postgresql":
+        return _search_postgres(articles, spec.q, order)
+    return _search_simple(articles, spec.q, order)
+
+
+def _search_postgres(articles: ArticleQuerySet, q: str, order: str) -> ArticleQuerySet:
+    query = SearchQuery(q, config="french", search_type="websearch") | SearchQuery(
+        Func(Value(q), function="unaccent"), config="french", search_type="websearch"
+    )
+    plain_summary = Func(F("summary"), Value("<[^>]*>"), Value(" "), Value("g"), function="regexp_replace")
+    marks = {"start_sel": _START, "stop_sel": _STOP}
+    articles = articles.filter(search_vector=query).annotate(
+        rank=SearchRank(F("search_vector"), query),
+        title_marked=SearchHeadline("title", query, config="french", highlight_all=True, **marks),
+        excerpt_marked=SearchHeadline(plain_summary, query, config="french", max_words=30, min_words=12, **marks),
+    )
+    if order == "rank":
+        return articles.order_by("-rank", "-published", "-id")
+    return articles.newest_first()
+
+
+def _search_simple(articles: ArticleQuerySet, q: str, order: str) -> ArticleQuerySet:
+    for word in q.split()[:MAX_WORDS]:
+        articles = articles.filter(_contains(word))
+    return articles.newest_first()
+
+
+def _contains(word: str) -> Q:
+    return Q(title__icontains=word) | Q(summary__icontains=word)
+
+
+def highlight(article: Article, q: str) -> tuple[SafeString, SafeString]:
+    """Title and excerpt of a search result as safe HTML, matches in <mark>."""
+    title = getattr(article, "title_marked", None)
+    excerpt = getattr(article, "excerpt_marked", None)
+    if title is None:  # SQLite: mark the words ourselves.
+        title = _mark_words(article.title, q)
+        excerpt = _mark_words(_excerpt(strip_tags(article.summary), q), q)
+    return _to_html(title), _to_html(excerpt or "")
+
+
+def _excerpt(text: str, q: str, width: int = 220) -> str:
+    text = " ".join(text.split())
+    first = min((i for w in q.split() if (i := text.lower().find(w.lower())) >= 0), default=0)
+    start = max(first - 60, 0)
+    return ("… " if start else "") + text[start : start + width] + ("…" if start + width < len(text) else "")
+
+
+def _mark_words(text: str, q: str) -> str:
+    words = [re.escape(w) for w in q.split()[:MAX_WORDS] if w]
+    if not words:
+        return text
+    return re.sub("(" + "|".join(words) + ")", f"{_START}\\1{_STOP}", text, flags=re.I)
+
+
+def _to_html(marked: str) -> SafeString:
+    html = _MARKED.sub(lambda m: f"<mark>{m.group(1)}</mark>", escape(marked))
+    return mark_safe(html.replace(_START, "").replace(_STOP, ""))

@@ -1,0 +1,129 @@
+"""Bulk actions on the stories list: each changes what it says, sticks, and shows in the history."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.admin.models import LogEntry
+
+from articles.models import Article, ArticleCommune, Section
+from articles.models.tags import Origin
+from localities.models import Commune
+from tests.articles.admin.conftest import make_story
+
+pytestmark = pytest.mark.django_db
+URL = "/admin/articles/article/"
+
+
+def run(client, action: str, stories, **extra):
+    data = {"action": action, "_selected_action": [s.pk for s in stories], **extra}
+    return client.post(URL, data, follow=True)
+
+
+def test_adding_a_commune_first_asks_which_one(editor_client):
+    story = make_story()
+    page = run(editor_client, "add_commune", [story])
+    assert "Ajouter une commune aux articles choisis" in page.content.decode()
+    assert not ArticleCommune.objects.exists()
+
+
+def test_adding_a_commune_tags_the_stories_as_the_editor(editor_client, editor):
+    stories = [make_story(), make_story(communes=["sete"])]
+    gigean = Commune.objects.get(slug="gigean")
+    page = run(editor_client, "add_commune", stories, apply="1", commune=gigean.pk)
+    assert "Gigean ajoutée à 2 article(s)." in page.content.decode()
+    tags = ArticleCommune.objects.filter(commune=gigean)
+    assert tags.count() == 2
+    assert {(t.origin, t.editor) for t in tags} == {(Origin.EDITOR, editor)}
+    assert tags.first().provenance().startswith("éditeur : alice, le ")
+
+
+def test_adding_a_commune_an_editor_had_removed_lifts_the_exclusion(editor_client):
+    story = make_story()
+    sete = Commune.objects.get(slug="sete")
+    story.excluded_communes.add(sete)
+    run(editor_client, "add_commune", [story], apply="1", commune=sete.pk)
+    assert list(story.communes.all()) == [sete]
+    assert not story.excluded_communes.exists()
+
+
+def test_removing_a_commune_keeps_it_off(editor_client):
+    story = make_story(communes=["sete", "meze"])
+    sete = Commune.objects.get(slug="sete")
+    run(editor_client, "remove_commune", [story], apply="1", commune=sete.pk)
+    assert list(story.communes.values_list("slug", flat=True)) == ["meze"]
+    assert list(story.excluded_communes.all()) == [sete]
+
+
+def test_setting_a_section_replaces_the_others_for_good(editor_client):
+    story = make_story(sections=["culture", "societe"])
+    sports = Section.objects.get(slug="sports")
+    run(editor_client, "set_section", [story], apply="1", section=sports.pk)
+    assert list(story.sections.values_list("slug", flat=True)) == ["sports"]
+    assert set(story.excluded_sections.values_list("slug", flat=True)) == {"culture", "societe"}
+
+
+def test_an_invalid_choice_asks_again_and_changes_nothing(editor_client):
+    story = make_story()
+    page = run(editor_client, "add_commune", [story], apply="1", commune="999999")
+    assert page.status_code == 200
+    assert "errorlist" in page.content.decode()
+    assert not ArticleCommune.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("action", "field", "before", "after"),
+    [
+        ("hide", "status", "visible", "hidden"),
+        ("show", "status", "hidden", "visible"),
+        ("feature", "status", "visible", "featured"),
+        ("unfeature", "status", "featured", "visible"),
+        ("lock", "locked", False, True),
+        ("unlock", "locked", True, False),
+    ],
+)
+def test_status_and_lock_actions(editor_client, action, field, before, after):
+    story = make_story(**{field: before})
+    run(editor_client, action, [story])
+    story.refresh_from_db()
+    assert getattr(story, field) == after
+
+
+def test_unfeaturing_leaves_hidden_stories_hidden(editor_client):
+    hidden = make_story(status="hidden")
+    run(editor_client, "unfeature", [hidden])
+    hidden.refresh_from_db()
+    assert hidden.status == "hidden"
+
+
+def test_every_bulk_change_is_in_each_story_history(editor_client, editor):
+    stories = [make_story(), make_story()]
+    run(editor_client, "hide", stories)
+    gigean = Commune.objects.get(slug="gigean")
+    run(editor_client, "add_commune", stories, apply="1", commune=gigean.pk)
+    for story in stories:
+        messages = list(
+            LogEntry.objects.filter(object_id=str(story.pk), user=editor)
+            .order_by("action_time")
+            .values_list("change_message", flat=True)
+        )
+        assert messages == ["Masqué(s).", "Commune ajoutée : Gigean."]
+    history = editor_client.get(f"{URL}{stories[0].pk}/history/").content.decode()
+    assert "Commune ajoutée : Gigean." in history and "alice" in history
+
+
+def test_confirming_turns_suggestions_into_editor_tags_and_clears_review(editor_client, editor):
+    story = make_story(communes=["sete"], sections=["culture"], needs_review=True)
+    run(editor_client, "confirm", [story])
+    story.refresh_from_db()
+    assert not story.needs_review
+    assert story.articlecommune_set.get().origin == Origin.EDITOR
+    assert story.articlesection_set.get().editor == editor
+
+
+def test_reclassify_keeps_editor_tags(editor_client):
+    story = make_story(title="Frontignan : le muscat à l’honneur")
+    gigean = Commune.objects.get(slug="gigean")
+    run(editor_client, "add_commune", [story], apply="1", commune=gigean.pk)
+    page = run(editor_client, "reclassify", [story])
+    assert "1 article(s) reclassé(s)." in page.content.decode()
+    assert Article.objects.get(pk=story.pk).communes.filter(slug="gigean").exists()
