@@ -48,7 +48,10 @@ def check_worker(database_ok: bool) -> dict:
         return {"ok": False, "error": "database down"}
     from articles.models import WorkerHeartbeat
 
-    beat = WorkerHeartbeat.objects.order_by("-last_seen").first()
+    try:
+        beat = WorkerHeartbeat.objects.order_by("-last_seen").first()
+    except Exception as exc:  # e.g. a database not migrated yet: report it, don't answer 500
+        return {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:300]}
     if beat is None:
         return {"ok": False, "last_seen": None, "error": "no heartbeat yet"}
     age = (timezone.now() - beat.last_seen).total_seconds()

@@ -65,3 +65,10 @@ def test_healthz_reports_the_broker_down_when_redis_does_not_answer():
     assert got["status"] == 200
     assert got["body"]["broker"]["ok"] is False and got["body"]["broker"]["kind"] == "redis"
     assert got["body"]["status"] == "degraded"
+
+
+def test_healthz_reports_an_unmigrated_database_instead_of_failing(tmp_path):
+    got = _healthz_in_child(DATABASE_URL=f"sqlite:///{tmp_path / 'empty.sqlite3'}")
+    assert got["status"] == 200
+    assert got["body"]["database"]["ok"] is True
+    assert got["body"]["worker"]["ok"] is False and "no such table" in got["body"]["worker"]["error"]

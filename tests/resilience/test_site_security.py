@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from articles.admin.roles import EDITORS
 from articles.models import Source
+from tests.helpers import test_database_url
 from tests.newsroom.test_settings import PRODUCTION, run
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +48,8 @@ def test_production_cookies_are_secure_and_hsts_is_on_by_default():
 
 
 def _production_headers(**env: str) -> dict:
-    result = run(HEADERS_PROBE, **PRODUCTION, DJANGO_SECURE_SSL_REDIRECT="0", **env)
+    # /healthz reads the database: point the probe at the test database, migrated, not at var/.
+    result = run(HEADERS_PROBE, **PRODUCTION, DJANGO_SECURE_SSL_REDIRECT="0", DATABASE_URL=test_database_url(), **env)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
 

@@ -41,7 +41,7 @@ class Command(BaseCommand):
             "beat": [python, "-m", "celery", "-A", "newsroom", "beat", "--loglevel", "INFO"],
         }
         if settings.DEBUG:
-            self.stdout.write(demo_admin_message(ensure_demo_admin()))
+            self.stdout.write(demo_admin_message(ensure_demo_admin(), options["addr"]))
         env = os.environ.copy()
         envs = {}
         demo_server = None
