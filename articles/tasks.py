@@ -17,13 +17,17 @@ def heartbeat(name: str = "celery") -> None:
     record_heartbeat(name)
 
 
-@shared_task(name="articles.tasks.poll_source", ignore_result=True, acks_late=True)
-def poll_source(source_id: int, force: bool = False) -> str:
+@shared_task(name="articles.tasks.poll_source", bind=True, ignore_result=True, acks_late=True, max_retries=5)
+def poll_source(self, source_id: int, force: bool = False) -> str:
     # acks_late: a worker killed mid-poll leaves the message to be redelivered; the poll's single
     # transaction and idempotent upserts make the second run store each entry once.
     from articles.ingest.poll import poll_source as poll
 
-    return poll(source_id, force=force).status
+    result = poll(source_id, force=force)
+    if result.retry_in is not None:
+        # The lease may belong to a killed worker (SQLite lease column): come back once it expires.
+        raise self.retry(countdown=result.retry_in)
+    return result.status
 
 
 @shared_task(name="articles.tasks.dispatch_due_sources", ignore_result=True, acks_late=True)

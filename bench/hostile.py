@@ -24,7 +24,9 @@ from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-ALL_XSS = Path(os.environ.get("NEWSROOM_CORPORA", "/work/shared/corpora")) / "xss" / "all_inputs.json"
+# The corpora live in shared/, beside the project's checkout.
+CORPORA = Path(os.environ.get("NEWSROOM_CORPORA") or Path(__file__).resolve().parents[2] / "shared" / "corpora")
+ALL_XSS = CORPORA / "xss" / "all_inputs.json"
 MB = 1024 * 1024
 
 # Test file -> the fault or hostile input it proves, in the order of issue #7.

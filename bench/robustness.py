@@ -9,6 +9,7 @@ database), and ``tests/articles/ingest/test_corpus_regression.py`` runs the same
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -19,7 +20,8 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote
 
-CORPORA = Path("/work/shared/corpora")
+# The corpora live in shared/, beside the project's checkout.
+CORPORA = Path(os.environ.get("NEWSROOM_CORPORA") or Path(__file__).resolve().parents[2] / "shared" / "corpora")
 FOLDERS = [CORPORA / "feeds", CORPORA / "realfeeds"]
 SUFFIXES = {".xml", ".rss", ".atom", ".rdf", ".json", ".opml", ".txt", ""}
 

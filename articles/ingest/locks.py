@@ -57,6 +57,21 @@ def acquire_lease(source_id: int) -> datetime | None:
     return until if taken else None
 
 
+def lease_expires_in(source_id: int) -> float | None:
+    """Seconds until a held lease column expires; None on PostgreSQL, where a dead holder's lock is
+    freed at once, so a held lock always means a live poll to step aside for."""
+    from django.db import connection
+
+    from articles.models import Source
+
+    if connection.vendor == "postgresql":
+        return None
+    until = Source.objects.filter(pk=source_id).values_list("lease_until", flat=True).first()
+    if until is None:
+        return None
+    return max(1.0, (until - timezone.now()).total_seconds() + 1)
+
+
 def release_lease(source_id: int, token: datetime) -> None:
     from django.db import connection
 

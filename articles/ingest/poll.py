@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from articles.ingest import schedule
 from articles.ingest.fetch import FetchError, FetchResult, fetch
-from articles.ingest.locks import HostBusy, acquire_lease, host_slot, release_lease
+from articles.ingest.locks import HostBusy, acquire_lease, host_slot, lease_expires_in, release_lease
 from articles.ingest.parse import ParseError, parse_feed
 from articles.ingest.scrape import RecipeError, extract_items
 from articles.ingest.store import StoreCounts, prune_logs, store_entries
@@ -48,6 +48,9 @@ class PollResult:
     updated: int = 0
     unchanged: int = 0
     error: str = ""
+    # Set when the source's lease is held by a process that may be dead: try again after this many
+    # seconds (the task retries; the lease expires by itself).
+    retry_in: float | None = None
 
     def line(self) -> str:
         text = f"#{self.source_id} {self.status} new={self.new} updated={self.updated} unchanged={self.unchanged}"
@@ -59,7 +62,9 @@ def poll_source(source_id: int, *, force: bool = False) -> PollResult:
     token = acquire_lease(source_id)
     if token is None:
         exists = Source.objects.filter(pk=source_id).exists()
-        return PollResult(source_id, "skipped", error="" if exists else "source inconnue")
+        return PollResult(
+            source_id, "skipped", error="" if exists else "source inconnue", retry_in=lease_expires_in(source_id)
+        )
     try:
         source = Source.objects.get(pk=source_id)
         now = timezone.now()

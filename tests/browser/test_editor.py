@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from importlib import import_module
-
 import pytest
 from django.apps import apps as django_apps
 from django.contrib.auth.models import Group, User
@@ -11,7 +9,7 @@ from playwright.sync_api import expect
 
 from articles.admin.roles import EDITORS, sync_roles
 from articles.ingest.poll import poll_source
-from articles.models import Article, Section, Source
+from articles.models import Article, Source
 from articles.models.tags import Origin
 from localities.models import Commune
 
@@ -27,15 +25,7 @@ TITLE = "Un concours de pétanque ce week-end"
 
 @pytest.fixture
 def reference_data():
-    """The communes and sections the migrations load, put back if a transactional test flushed them.
-
-    serialized_rollback cannot restore them here: once Playwright runs, the test sees another
-    database connection object than the one holding the serialized copy.
-    """
-    for app_label, migration in (("localities", "0002_load_communes"), ("articles", "0002_load_sections")):
-        model = {"localities": Commune, "articles": Section}[app_label]
-        if not model.objects.exists():
-            import_module(f"{app_label}.migrations.{migration}").load(django_apps, None)
+    """The roles, whose permissions for later models a post_migrate handler grants."""
     sync_roles(django_apps)
 
 

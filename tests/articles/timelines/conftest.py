@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import itertools
 from datetime import datetime, timedelta
 
@@ -11,6 +10,7 @@ from django.utils import timezone
 
 from articles.models import Article, ArticleCommune, ArticleSection, Section, Source
 from localities.models import Commune
+from tests.conftest import replay_data_migrations
 
 _numbers = itertools.count(1)
 
@@ -63,15 +63,10 @@ def elections() -> Section:
 
 
 def restore_places() -> None:
-    """Communes and sections for transactional tests, reloaded from the data migrations when an
-    earlier transactional test flushed them and serialized rollback could not restore them
-    (it cannot once Playwright's greenlet holds its own database connections)."""
-    from django.apps import apps
-
-    if not Commune.objects.exists():
-        importlib.import_module("localities.migrations.0002_load_communes").load(apps, None)
-    if not Section.objects.exists():
-        importlib.import_module("articles.migrations.0002_load_sections").load(apps, None)
+    """Communes and sections for transactional tests (tests/conftest.py already replays them before
+    each one; this covers helpers called after a flush within a test)."""
+    if not Commune.objects.exists() or not Section.objects.exists():
+        replay_data_migrations()
 
 
 @pytest.fixture
