@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from localities import gazetteer
 from localities.gazetteer import Gazetteer, PhraseIndex, clean, words
@@ -299,8 +300,27 @@ def apply_classification(article) -> None:
     apply_classification_many([article])
 
 
-def apply_classification_many(articles) -> None:
-    """Tag saved articles (one poll's worth) in a few queries for the whole batch, not per story."""
+def classify_unsaved(articles) -> list[Classification]:
+    """Classify new articles before they are inserted, and set their confidence and review flag.
+
+    Pass the result to ``apply_classification_many(..., new=True)`` once they are saved: their
+    tags are then written without reading anything back nor updating the rows again.
+    """
+    rules = current_rules()
+    results = [
+        classify_text(article.title, article.summary, article.categories, article.source, rules) for article in articles
+    ]
+    for article, result in zip(articles, results, strict=True):
+        article.confidence, article.needs_review = result.confidence, result.needs_review
+    return results
+
+
+def apply_classification_many(articles, *, new: bool = False, results: list | None = None) -> None:
+    """Tag saved articles (one poll's worth) in a few queries for the whole batch, not per story.
+
+    ``new``: the articles were inserted in this transaction, so they have no tags, exclusions or
+    editor's choices to read. ``results``: their classification by ``classify_unsaved``.
+    """
     stories = [
         _Story(
             article.pk,
@@ -313,7 +333,7 @@ def apply_classification_many(articles) -> None:
         )
         for article in articles
     ]
-    _store(stories, current_rules())
+    _store(stories, current_rules(), new=new, results=results)
     for article, story in zip(articles, stories, strict=True):
         article.confidence, article.needs_review = story.confidence, story.needs_review
 
@@ -358,7 +378,7 @@ class _Story:
 _TAG_COLUMNS = ("id", "article_id", "origin", "score", "rule", "field", "phrase")
 
 
-def _store(stories: list[_Story], rules: Rules) -> None:
+def _store(stories: list[_Story], rules: Rules, *, new: bool = False, results: list | None = None) -> None:
     from articles.models import Article, ArticleCommune, ArticleSection
     from articles.models.tags import Origin
 
@@ -367,9 +387,10 @@ def _store(stories: list[_Story], rules: Rules) -> None:
     ids = {story.pk for story in stories}
     # A range reads the batch's rows without sending thousands of ids; rows of other stories are skipped.
     span = {"article_id__gte": min(ids), "article_id__lte": max(ids)}
-    results = {
-        story.pk: classify_text(story.title, story.summary, story.categories, story.source, rules) for story in stories
-    }
+    if results is None:
+        results = [classify_text(s.title, s.summary, s.categories, s.source, rules) for s in stories]
+    results = {story.pk: result for story, result in zip(stories, results, strict=True)}
+    created = timezone.now()
     plans = [
         (ArticleCommune, "commune_id", "commune", rules.communes, Article.excluded_communes.through),
         (ArticleSection, "section_id", "section", rules.sections, Article.excluded_sections.through),
@@ -378,13 +399,14 @@ def _store(stories: list[_Story], rules: Rules) -> None:
     wrote = False
     for model, key, tag, slug_ids, excluded_model in plans:
         excluded: dict[int, set[int]] = {}
-        for article_id, target in excluded_model.objects.filter(**span).values_list("article_id", key):
+        # New stories have nothing stored yet: nothing to read back.
+        for article_id, target in () if new else excluded_model.objects.filter(**span).values_list("article_id", key):
             if article_id not in ids:
                 continue
             excluded.setdefault(article_id, set()).add(target)
             editor_touched.add(article_id)
         existing: dict[int, dict[int, tuple]] = {}
-        for row in model.objects.filter(**span).values_list(key, *_TAG_COLUMNS):
+        for row in () if new else model.objects.filter(**span).values_list(key, *_TAG_COLUMNS):
             if row[2] not in ids:
                 continue
             existing.setdefault(row[2], {})[row[0]] = row
@@ -413,22 +435,11 @@ def _store(stories: list[_Story], rules: Rules) -> None:
                     # Replaced rather than updated: bulk_update's CASE per row is slow on big batches.
                     to_delete.append(pk)
             for target, reason in wanted.items():
-                score, rule, where, phrase = _columns(reason)
-                to_create.append(
-                    model(
-                        article_id=story.pk,
-                        origin=Origin.AUTO,
-                        score=score,
-                        rule=rule,
-                        field=where,
-                        phrase=phrase,
-                        **{key: target},
-                    )
-                )
+                to_create.append((story.pk, target, Origin.AUTO.value, *_columns(reason), created))
         if to_delete:
             model.objects.filter(pk__in=to_delete).delete()
         if to_create:
-            _insert(model, to_create)
+            _insert(model, ("article_id", key, "origin", "score", "rule", "field", "phrase", "created"), to_create)
         wrote = wrote or bool(to_delete or to_create)
 
     # Few distinct (confidence, needs_review) pairs: one UPDATE per pair, not one per story.
@@ -447,18 +458,18 @@ def _store(stories: list[_Story], rules: Rules) -> None:
         _timelines_changed()
 
 
-def _insert(model, rows: list) -> None:
-    """bulk_create, or COPY on PostgreSQL: binding 100,000 rows one parameter at a time is the slow part."""
+def _insert(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """Insert tag rows given as tuples of ``columns`` (attnames): COPY on PostgreSQL, where building
+    and binding a model instance per row is the slow part; bulk_create elsewhere."""
     connection = transaction.get_connection()
-    if connection.vendor != "postgresql" or len(rows) < 500:
-        model.objects.bulk_create(rows, batch_size=2000)
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create([model(**dict(zip(columns, row, strict=True))) for row in rows], batch_size=2000)
         return
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    names = ", ".join(connection.ops.quote_name(model._meta.get_field(name).column) for name in columns)
     table = connection.ops.quote_name(model._meta.db_table)
     with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
         for row in rows:
-            copy.write_row([f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields])
+            copy.write_row(row)
 
 
 def _columns(reason: Reason) -> tuple[float, str, str, str]:

@@ -1,9 +1,10 @@
 """Full-text search of the stories.
 
-On PostgreSQL: the ``french`` text search configuration on ``Article.search_vector`` (GIN-indexed,
-kept by a trigger), ranked by ``ts_rank`` and highlighted by ``ts_headline``. The query is read with
-``websearch_to_tsquery``, which accepts anything a person types, and also unaccented, so that
-"elections" finds "Élections". On SQLite: every word must appear in the title or the summary.
+On PostgreSQL: the ``newsroom_fr`` text search configuration (French, unaccented before stemming;
+migration 0008) on ``Article.search_vector`` (GIN-indexed, kept by a trigger), ranked by ``ts_rank``
+and highlighted by ``ts_headline``. The query is read with ``websearch_to_tsquery``, which accepts
+anything a person types, with the same configuration, so that "elections" finds "Élections".
+On SQLite: every word must appear in the title or the summary.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from django.utils.safestring import SafeString, mark_safe
 from articles.models import Article, ArticleQuerySet, Section
 from localities.models import Commune
 
+SEARCH_CONFIG = "newsroom_fr"  # French, accent-blind: migration 0008
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 10
 # Marks put around matches by the database, turned into <mark> after escaping the text.
@@ -113,15 +115,13 @@ def search_articles(spec: SearchSpec, order: str = "rank") -> ArticleQuerySet:
 
 
 def _search_postgres(articles: ArticleQuerySet, q: str, order: str) -> ArticleQuerySet:
-    query = SearchQuery(q, config="french", search_type="websearch") | SearchQuery(
-        Func(Value(q), function="unaccent"), config="french", search_type="websearch"
-    )
+    query = SearchQuery(q, config=SEARCH_CONFIG, search_type="websearch")
     plain_summary = Func(F("summary"), Value("<[^>]*>"), Value(" "), Value("g"), function="regexp_replace")
     marks = {"start_sel": _START, "stop_sel": _STOP}
     articles = articles.filter(search_vector=query).annotate(
         rank=SearchRank(F("search_vector"), query),
-        title_marked=SearchHeadline("title", query, config="french", highlight_all=True, **marks),
-        excerpt_marked=SearchHeadline(plain_summary, query, config="french", max_words=30, min_words=12, **marks),
+        title_marked=SearchHeadline("title", query, config=SEARCH_CONFIG, highlight_all=True, **marks),
+        excerpt_marked=SearchHeadline(plain_summary, query, config=SEARCH_CONFIG, max_words=30, min_words=12, **marks),
     )
     if order == "rank":
         return articles.order_by("-rank", "-published", "-id")

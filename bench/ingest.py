@@ -178,12 +178,13 @@ def full_poll_ratio(server: FeedServer) -> list[str]:
         return _best(times)
 
     with_classifier = polls("with classifier")
-    real = classify.apply_classification_many
-    classify.apply_classification_many = lambda articles: None
+    real = classify.apply_classification_many, classify.classify_unsaved
+    classify.apply_classification_many = lambda articles, **kwargs: None
+    classify.classify_unsaved = lambda articles: None
     try:
         ingest_only = polls("ingest only")
     finally:
-        classify.apply_classification_many = real
+        classify.apply_classification_many, classify.classify_unsaved = real
     parse = _best(parse_times)
     return [
         f"full poll, new 200-entry feed ({len(body) // 1024} KiB): feedparser.parse {parse / 200 * 1e3:.3f} ms/entry",
@@ -226,7 +227,8 @@ def not_modified_ratio(server: FeedServer) -> list[str]:
 # Starts a worker whose classifier is a no-op, to measure ingestion apart from classification.
 _STUBBED_WORKER = (
     "import sys, django; django.setup(); import articles.classify as c; "
-    "c.apply_classification_many = lambda articles: None; from celery.bin.celery import main; "
+    "c.apply_classification_many = lambda articles, **kwargs: None; c.classify_unsaved = lambda articles: None; "
+    "from celery.bin.celery import main; "
     "sys.argv = ['celery', *sys.argv[1:]]; main()"
 )
 

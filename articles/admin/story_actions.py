@@ -49,43 +49,56 @@ def _pick(modeladmin, request, queryset, form_class, title: str):
     return None, TemplateResponse(request, "admin/articles/article/pick_tag.html", context)
 
 
-@admin.action(description="Ajouter une commune", permissions=["change"])
-def add_commune(modeladmin, request, queryset: QuerySet[Article]):
-    form, page = _pick(modeladmin, request, queryset, CommuneForm, "Ajouter une commune aux articles choisis")
-    if page:
-        return page
-    commune = form.cleaned_data["commune"]
-    count = tagging.add_commune(queryset.values_list("pk", flat=True), commune, request.user)
-    log_bulk(request, queryset, f"Commune ajoutée : {commune}.")
-    pipeline.bump_timelines()
-    modeladmin.message_user(request, f"{commune} ajoutée à {count} article(s).", messages.SUCCESS)
-    return None
+def _tag_action(name: str, *, description: str, form_class, field: str, title: str, logged: str, done: str):
+    """The bulk action ``name``: asks for one tag (``field`` of ``form_class``), then calls ``tagging.<name>``.
+
+    ``logged`` (each story's history) and ``done`` (the message) are formatted with ``tag`` and ``count``.
+    """
+
+    @admin.action(description=description, permissions=["change"])
+    def action(modeladmin, request, queryset: QuerySet[Article]):
+        form, page = _pick(modeladmin, request, queryset, form_class, title)
+        if page:
+            return page
+        tag = form.cleaned_data[field]
+        count = getattr(tagging, name)(queryset.values_list("pk", flat=True), tag, request.user)
+        log_bulk(request, queryset, logged.format(tag=tag))
+        pipeline.bump_timelines()
+        modeladmin.message_user(request, done.format(tag=tag, count=count), messages.SUCCESS)
+        return None
+
+    # The admin names an action after its function: the name is what the changelist posts.
+    action.__name__ = action.__qualname__ = name
+    return action
 
 
-@admin.action(description="Retirer une commune", permissions=["change"])
-def remove_commune(modeladmin, request, queryset: QuerySet[Article]):
-    form, page = _pick(modeladmin, request, queryset, CommuneForm, "Retirer une commune des articles choisis")
-    if page:
-        return page
-    commune = form.cleaned_data["commune"]
-    count = tagging.remove_commune(queryset.values_list("pk", flat=True), commune, request.user)
-    log_bulk(request, queryset, f"Commune retirée : {commune}.")
-    pipeline.bump_timelines()
-    modeladmin.message_user(request, f"{commune} retirée de {count} article(s).", messages.SUCCESS)
-    return None
-
-
-@admin.action(description="Définir la rubrique", permissions=["change"])
-def set_section(modeladmin, request, queryset: QuerySet[Article]):
-    form, page = _pick(modeladmin, request, queryset, SectionForm, "Définir la rubrique des articles choisis")
-    if page:
-        return page
-    section = form.cleaned_data["section"]
-    count = tagging.set_section(queryset.values_list("pk", flat=True), section, request.user)
-    log_bulk(request, queryset, f"Rubrique définie : {section}.")
-    pipeline.bump_timelines()
-    modeladmin.message_user(request, f"{count} article(s) rangé(s) dans « {section} ».", messages.SUCCESS)
-    return None
+add_commune = _tag_action(
+    "add_commune",
+    description="Ajouter une commune",
+    form_class=CommuneForm,
+    field="commune",
+    title="Ajouter une commune aux articles choisis",
+    logged="Commune ajoutée : {tag}.",
+    done="{tag} ajoutée à {count} article(s).",
+)
+remove_commune = _tag_action(
+    "remove_commune",
+    description="Retirer une commune",
+    form_class=CommuneForm,
+    field="commune",
+    title="Retirer une commune des articles choisis",
+    logged="Commune retirée : {tag}.",
+    done="{tag} retirée de {count} article(s).",
+)
+set_section = _tag_action(
+    "set_section",
+    description="Définir la rubrique",
+    form_class=SectionForm,
+    field="section",
+    title="Définir la rubrique des articles choisis",
+    logged="Rubrique définie : {tag}.",
+    done="{count} article(s) rangé(s) dans « {tag} ».",
+)
 
 
 def _update(modeladmin, request, queryset, done: str, **fields) -> None:

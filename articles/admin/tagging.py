@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from articles import timelines
 from articles.models import Article, ArticleCommune, ArticleSection, Section
 from articles.models.tags import Origin
 
@@ -32,53 +33,52 @@ def _editor_fields(editor) -> dict:
 
 
 @transaction.atomic
+def _add(model: type[Model], key: str, excluded: type[Model], article_ids: Iterable[int], target, editor) -> int:
+    """Tag the stories with ``target`` as the editor's choice and lift its exclusion, in a fixed number of queries.
+
+    New tags are inserted; a tag already there (the classifier's, or an editor's) gets the same editor fields
+    an ``update_or_create(defaults=_editor_fields(editor))`` would write, and keeps its rule, field and phrase.
+    """
+    ids = list(article_ids)
+    fields = _editor_fields(editor)
+    model.objects.bulk_create(
+        [model(article_id=article_id, **{key: target}, **fields) for article_id in ids], ignore_conflicts=True
+    )
+    # Rows just inserted already hold ``fields``: rewriting them is harmless, and this catches the older ones.
+    model.objects.filter(article_id__in=ids, **{key: target}).update(**fields)
+    excluded.objects.filter(article_id__in=ids, **{key: target}).delete()
+    # bulk_create and update() send no post_save: bump the cached timelines as that signal would have.
+    transaction.on_commit(timelines.bump_version, robust=True)
+    return len(ids)
+
+
+@transaction.atomic
+def _remove(model: type[Model], key: str, excluded: type[Model], article_ids: Iterable[int], target, editor) -> int:
+    """Take ``target`` off the stories and keep it off. Returns how many stories had it."""
+    ids = list(article_ids)
+    removed = model.objects.filter(article_id__in=ids, **{key: target}).delete()[1].get(model._meta.label, 0)
+    excluded.objects.bulk_create(
+        [excluded(article_id=article_id, **{key: target}) for article_id in ids], ignore_conflicts=True
+    )
+    return removed
+
+
 def add_commune(article_ids: Iterable[int], commune, editor) -> int:
     """Tag the stories with ``commune`` as the editor's choice. Returns how many stories got it."""
-    ids = list(article_ids)
-    for article_id in ids:
-        ArticleCommune.objects.update_or_create(article_id=article_id, commune=commune, defaults=_editor_fields(editor))
-    Article.excluded_communes.through.objects.filter(article_id__in=ids, commune=commune).delete()
-    return len(ids)
+    return _add(ArticleCommune, "commune", Article.excluded_communes.through, article_ids, commune, editor)
 
 
-@transaction.atomic
 def remove_commune(article_ids: Iterable[int], commune, editor) -> int:
     """Take ``commune`` off the stories and keep it off. Returns how many stories had it."""
-    ids = list(article_ids)
-    removed = (
-        ArticleCommune.objects.filter(article_id__in=ids, commune=commune)
-        .delete()[1]
-        .get(ArticleCommune._meta.label, 0)
-    )
-    Through = Article.excluded_communes.through
-    Through.objects.bulk_create(
-        [Through(article_id=article_id, commune=commune) for article_id in ids], ignore_conflicts=True
-    )
-    return removed
+    return _remove(ArticleCommune, "commune", Article.excluded_communes.through, article_ids, commune, editor)
 
 
-@transaction.atomic
 def add_section(article_ids: Iterable[int], section: Section, editor) -> int:
-    ids = list(article_ids)
-    for article_id in ids:
-        ArticleSection.objects.update_or_create(article_id=article_id, section=section, defaults=_editor_fields(editor))
-    Article.excluded_sections.through.objects.filter(article_id__in=ids, section=section).delete()
-    return len(ids)
+    return _add(ArticleSection, "section", Article.excluded_sections.through, article_ids, section, editor)
 
 
-@transaction.atomic
 def remove_section(article_ids: Iterable[int], section: Section, editor) -> int:
-    ids = list(article_ids)
-    removed = (
-        ArticleSection.objects.filter(article_id__in=ids, section=section)
-        .delete()[1]
-        .get(ArticleSection._meta.label, 0)
-    )
-    Through = Article.excluded_sections.through
-    Through.objects.bulk_create(
-        [Through(article_id=article_id, section=section) for article_id in ids], ignore_conflicts=True
-    )
-    return removed
+    return _remove(ArticleSection, "section", Article.excluded_sections.through, article_ids, section, editor)
 
 
 @transaction.atomic

@@ -53,8 +53,12 @@ def _as_cp1252(text: str) -> bytes:
     return bytes(out)
 
 
-def clean_html(value: str) -> str:
-    """Sanitise feed HTML with an allowlist; links get rel="noopener noreferrer nofollow"."""
+def clean_html(value: str, base: str = "") -> str:
+    """Sanitise feed HTML with an allowlist; links get rel="noopener noreferrer nofollow".
+
+    Relative links are made absolute against ``base`` (the entry's xml:base, or the page's URL),
+    so a story's "lire la suite" still points at its source once shown on our pages.
+    """
     if not value:
         return ""
     cleaned = nh3.clean(
@@ -64,8 +68,28 @@ def clean_html(value: str) -> str:
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
+        attribute_filter=_LinkResolver(base) if base else None,
     )
     return cleaned.strip()
+
+
+class _LinkResolver:
+    """nh3 attribute filter: absolute http(s) hrefs, resolved against the base; others dropped."""
+
+    __slots__ = ("base",)
+
+    def __init__(self, base: str):
+        self.base = base
+
+    def __call__(self, tag: str, attribute: str, value: str) -> str | None:
+        if attribute != "href":
+            return value
+        try:
+            absolute = urljoin(self.base, value.strip())
+            scheme = urlsplit(absolute).scheme.lower()
+        except ValueError:
+            return None
+        return absolute if scheme in URL_SCHEMES else None
 
 
 def plain_text(value: str, limit: int = 500) -> str:

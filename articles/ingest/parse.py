@@ -66,7 +66,11 @@ def parse_feed(body: bytes, *, headers: dict[str, str], base_url: str, max_entri
     if headers.get("content-type"):
         response_headers["content-type"] = headers["content-type"]
     try:
-        result = feedparser.parse(body, response_headers=response_headers)
+        # Our own nh3 pass (clean_html) sanitises and resolves links in entry HTML: feedparser's
+        # slower sanitiser and resolver would only repeat that work.
+        result = feedparser.parse(
+            body, response_headers=response_headers, sanitize_html=False, resolve_relative_uris=False
+        )
     except Exception as exc:  # feedparser is lenient, but a broken codec or parser bug must not crash a poll
         raise ParseError(f"Flux illisible : {exc.__class__.__name__}: {exc}") from None
     if not result.get("version") and not result.entries:
@@ -88,10 +92,12 @@ def parse_feed(body: bytes, *, headers: dict[str, str], base_url: str, max_entri
 def _entry(raw, base_url: str) -> Entry:
     link = clean_url(raw.get("link", ""), base_url)
     summary = raw.get("summary", "")
+    detail = raw.get("summary_detail") or {}
     if not summary and raw.get("content"):
-        summary = raw["content"][0].get("value", "")
+        detail = raw["content"][0]
+        summary = detail.get("value", "")
     title = plain_text(raw.get("title", ""))
-    summary_html = clean_html(summary)
+    summary_html = clean_html(summary, base=_base(detail.get("base"), base_url))
     if not title:
         title = plain_text(summary_html, 120) or "(sans titre)"
     parsed_date = raw.get("published_parsed") or raw.get("updated_parsed")
@@ -112,6 +118,11 @@ def _entry(raw, base_url: str) -> Entry:
         image=_image(raw, base_url),
         categories=[plain_text(tag.get("term") or "", 100) for tag in raw.get("tags", []) if tag.get("term")][:20],
     )
+
+
+def _base(declared: str | None, base_url: str) -> str:
+    """The entry's xml:base (already absolute in feedparser's output), else the feed's URL."""
+    return declared if declared and declared.startswith(("http://", "https://")) else base_url
 
 
 def _image(raw, base_url: str) -> str:
@@ -146,7 +157,7 @@ def _parse_json_feed(body: bytes, base_url: str, max_entries: int) -> ParsedFeed
             continue
         summary = item.get("content_html") or item.get("summary") or item.get("content_text") or ""
         raw_date = str(item.get("date_published") or item.get("date_modified") or "")[:200]
-        summary_html = clean_html(str(summary))
+        summary_html = clean_html(str(summary), base=base_url)
         title = plain_text(str(item.get("title") or "")) or plain_text(summary_html, 120) or "(sans titre)"
         parsed.entries.append(
             Entry(

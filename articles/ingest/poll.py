@@ -17,12 +17,13 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from articles import timelines
 from articles.ingest import schedule
 from articles.ingest.fetch import FetchError, FetchResult, fetch
-from articles.ingest.locks import HostBusy, acquire_lease, host_slot, lease_expires_in, release_lease
+from articles.ingest.locks import HostBusy, Lease, lease_and_load, lease_expires_in
 from articles.ingest.parse import ParseError, parse_feed
 from articles.ingest.scrape import RecipeError, extract_items
-from articles.ingest.store import StoreCounts, prune_logs, store_entries
+from articles.ingest.store import StoreCounts, prune_logs, save_poll_state, store_entries
 from articles.models import FetchLog, Source
 
 logger = logging.getLogger(__name__)
@@ -59,21 +60,21 @@ class PollResult:
 
 def poll_source(source_id: int, *, force: bool = False) -> PollResult:
     """Poll one source now if it is due (or ``force``); safe to call twice at once or to repeat."""
-    token = acquire_lease(source_id)
-    if token is None:
-        exists = Source.objects.filter(pk=source_id).exists()
-        return PollResult(
-            source_id, "skipped", error="" if exists else "source inconnue", retry_in=lease_expires_in(source_id)
-        )
+    lease, source = lease_and_load(source_id)
+    if lease.token is None:
+        if source is None:
+            return PollResult(source_id, "skipped", error="source inconnue")
+        return PollResult(source_id, "skipped", retry_in=lease_expires_in(source_id))
     try:
-        source = Source.objects.get(pk=source_id)
+        if source is None:  # deleted between the lease and the read
+            return PollResult(source_id, "skipped", error="source inconnue")
         now = timezone.now()
         if not force and (not source.enabled or source.next_check_at > now):
             # A duplicate delivery, or a source disabled since it was queued.
             Source.objects.filter(pk=source_id).update(queued_at=None)
             return PollResult(source_id, "skipped")
         try:
-            return _poll(source, now)
+            return _poll(source, now, lease)
         except Exception as exc:  # a bug must cost one poll, never the worker or the source
             logger.exception("poll of source %s failed unexpectedly", source_id)
             message = f"Erreur interne : {exc.__class__.__name__}: {exc}"[:1000]
@@ -83,17 +84,21 @@ def poll_source(source_id: int, *, force: bool = False) -> PollResult:
         return PollResult(source_id, "error", error=f"Erreur interne : {exc.__class__.__name__}: {exc}"[:1000])
     finally:
         try:
-            release_lease(source_id, token)
+            lease.release()
         except Exception:
             logger.exception("could not release the lease of source %s (it expires by itself)", source_id)
 
 
-def _poll(source: Source, now: datetime) -> PollResult:
+def _poll(source: Source, now: datetime, lease: Lease) -> PollResult:
     started = time.monotonic()
     url = source.fetch_url
     try:
-        with host_slot(_host(url)):
+        lease.hold_host(_host(url))
+        try:
             response = fetch(url, etag=source.etag, last_modified=source.last_modified)
+        except BaseException:
+            lease.free_host()
+            raise
     except HostBusy:
         retry_at = now + timedelta(seconds=BUSY_RETRY)
         Source.objects.filter(pk=source.pk).update(queued_at=None, next_check_at=retry_at)
@@ -106,14 +111,15 @@ def _poll(source: Source, now: datetime) -> PollResult:
             source.feed_url = response.permanent_url
         else:
             source.url = response.permanent_url
-    if response.not_modified:
-        return _record_unchanged(source, now, response, started)
+    if response.not_modified:  # the host slot is freed with the record, in the same round trip
+        return _record_unchanged(source, now, response, started, lease)
+    lease.free_host()
 
     # Servers without validators (or ignoring them) resend the same bytes: the hash skips the parse.
     # It is only stored after a good parse, so a body that failed once is parsed again.
     digest = hashlib.sha256(response.body).hexdigest()
     if digest == source.content_hash:
-        return _record_unchanged(source, now, response, started)
+        return _record_unchanged(source, now, response, started, lease)
 
     try:
         if source.kind == Source.Kind.SCRAPE:
@@ -143,8 +149,8 @@ def _poll(source: Source, now: datetime) -> PollResult:
         source.last_modified = response.headers.get("last-modified", "")[:100]
         source.content_hash = digest
         _mark_success(source, now, response.status, delay)
-        source.save(update_fields=_SUCCESS_FIELDS)
-        _log(source, now, FetchLog.Outcome.OK, response, started, counts)
+        save_poll_state(source, _SUCCESS_FIELDS, _log(source, now, FetchLog.Outcome.OK, response, started, counts))
+        _moved(response)
     return PollResult(source.pk, "ok", counts.new, counts.updated, counts.unchanged)
 
 
@@ -159,16 +165,21 @@ def _mark_success(source: Source, now: datetime, status: int, delay: int) -> Non
     source.queued_at = None
 
 
-def _record_unchanged(source: Source, now: datetime, response: FetchResult, started: float) -> PollResult:
+def _record_unchanged(source: Source, now: datetime, response: FetchResult, started: float, lease: Lease) -> PollResult:
     delay = schedule.success_delay(source.interval, cache_max_age=schedule.max_age(response.headers))
-    with transaction.atomic():
-        # Fresher validators (sent with a 304, or with the same bytes) serve the next poll.
-        source.etag = response.headers.get("etag", source.etag)[:500]
-        source.last_modified = response.headers.get("last-modified", source.last_modified)[:100]
-        _mark_success(source, now, response.status, delay)
-        source.save(update_fields=_SUCCESS_FIELDS)
-        _log(source, now, FetchLog.Outcome.NOT_MODIFIED, response, started, StoreCounts())
+    # Fresher validators (sent with a 304, or with the same bytes) serve the next poll.
+    source.etag = response.headers.get("etag", source.etag)[:500]
+    source.last_modified = response.headers.get("last-modified", source.last_modified)[:100]
+    _mark_success(source, now, response.status, delay)
+    log = _log(source, now, FetchLog.Outcome.NOT_MODIFIED, response, started, StoreCounts())
+    save_poll_state(source, _SUCCESS_FIELDS, log, release=lease)  # one round trip, locks freed after it
+    _moved(response)
     return PollResult(source.pk, "not_modified")
+
+
+def _moved(response: FetchResult) -> None:
+    if response.permanent_url:  # pages link to the source: cached ones must show its new address
+        transaction.on_commit(timelines.bump_version, robust=True)
 
 
 def _record_error(
@@ -209,9 +220,9 @@ def _record_error(
     return PollResult(source.pk, result_status, error=message)
 
 
-def _log(source: Source, now: datetime, outcome: str, response: FetchResult, started: float, counts) -> None:
-    FetchLog.objects.create(
-        source=source,
+def _log(source: Source, now: datetime, outcome: str, response: FetchResult, started: float, counts) -> FetchLog:
+    return FetchLog(
+        source_id=source.pk,
         started=now,
         duration_ms=int((time.monotonic() - started) * 1000),
         outcome=outcome,
@@ -221,7 +232,6 @@ def _log(source: Source, now: datetime, outcome: str, response: FetchResult, sta
         updated=counts.updated,
         unchanged=counts.unchanged,
     )
-    prune_logs(source.pk)
 
 
 def _host(url: str) -> str:

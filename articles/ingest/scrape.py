@@ -79,7 +79,7 @@ def extract_items(
             Entry(
                 title=title,
                 url=url,
-                summary=clean_html(summary_node.decode_contents()) if summary_node else "",
+                summary=clean_html(summary_node.decode_contents(), base=base_url) if summary_node else "",
                 published=published,
                 raw_date=raw_date,
                 image=_image(image_node, base_url),

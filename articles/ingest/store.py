@@ -6,6 +6,7 @@ nothing half-written and the next poll stores the same entries once.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 from collections import defaultdict
@@ -16,6 +17,7 @@ from django.db import transaction
 from django.db.models import Subquery
 
 from articles import classify
+from articles.ingest import locks
 from articles.ingest.entries import Entry
 from articles.models import Article, FetchLog, Source
 
@@ -105,12 +107,14 @@ def store_entries(source: Source, entries: list[Entry], fetched_at: datetime) ->
                 changed.append(article)
             continue
         fresh.append(_new_article(source, key, entry, fetched_at))
+    results = _classify_unsaved(fresh)  # new rows go in with their confidence already set
     if fresh:
         Article.objects.bulk_create(fresh)
     for article in changed:
         article.save(update_fields=[*_COMPARED, "updated"])
     counts.new, counts.updated = len(fresh), len(changed)
-    _classify_all([*fresh, *changed])
+    _classify_all(fresh, new=True, results=results)
+    _classify_all(changed)
     if fresh:
         source.last_new_article_at = fetched_at
     return counts
@@ -149,7 +153,17 @@ def _update(article: Article, entry: Entry) -> bool:
     return True
 
 
-def _classify_all(articles: list[Article]) -> None:
+def _classify_unsaved(articles: list[Article]) -> list | None:
+    if not articles:
+        return None
+    try:
+        return classify.classify_unsaved(articles)
+    except Exception:
+        logger.exception("classification of %d new stories failed; they are stored untagged", len(articles))
+        return None
+
+
+def _classify_all(articles: list[Article], *, new: bool = False, results: list | None = None) -> None:
     """Classify in one savepoint; if anything breaks, redo one savepoint per story.
 
     A classifier that breaks (even in SQL) then loses only that story's tags, never the poll, and
@@ -159,7 +173,7 @@ def _classify_all(articles: list[Article]) -> None:
         return
     try:
         with transaction.atomic():
-            classify.apply_classification_many(articles)
+            classify.apply_classification_many(articles, new=new, results=results)
         return
     except Exception:
         logger.warning("classification failed in a batch of %d; retrying one by one", len(articles))
@@ -169,6 +183,63 @@ def _classify_all(articles: list[Article]) -> None:
                 classify.apply_classification(article)
         except Exception:
             logger.exception("classification failed for article %s; stored untagged", article.pk)
+
+
+def save_poll_state(source: Source, fields: list[str], log: FetchLog, *, release=None) -> None:
+    """Save the poll's ``fields`` of the source, add its fetch log and keep the last KEEP_LOGS.
+
+    On PostgreSQL this is ONE statement (an UPDATE, an INSERT and a DELETE chained in a CTE), so a
+    304 poll writes its state in one round trip and needs no transaction of its own. Poll state
+    sends no signal: it changes nothing a reader sees (stories bump the timelines themselves).
+    ``release``, a locks.Lease, is freed in the same round trip, after the write has committed.
+    """
+    connection = transaction.get_connection()
+    if connection.vendor != "postgresql":
+        with transaction.atomic():
+            Source.objects.filter(pk=source.pk).update(**{name: getattr(source, name) for name in fields})
+            log.save()
+            prune_logs(source.pk)
+        return
+    quote = connection.ops.quote_name
+    updated = [Source._meta.get_field(name) for name in fields]
+    logged = [f for f in FetchLog._meta.concrete_fields if not f.primary_key and f.attname != "source_id"]
+    sql = (
+        f"WITH changed AS (UPDATE {quote(Source._meta.db_table)} SET "
+        + ", ".join(f"{quote(f.column)} = %s" for f in updated)
+        + " WHERE id = %s RETURNING id), "
+        f"logged AS (INSERT INTO {quote(FetchLog._meta.db_table)} (source_id, "
+        + ", ".join(quote(f.column) for f in logged)
+        + ") SELECT changed.id, "
+        + ", ".join("%s" for _ in logged)
+        + " FROM changed) "
+        # The new log is not visible to this DELETE (same snapshot): keep the KEEP_LOGS - 1 newest.
+        f"DELETE FROM {quote(FetchLog._meta.db_table)} WHERE source_id = %s AND id IN ("
+        f"SELECT id FROM {quote(FetchLog._meta.db_table)} WHERE source_id = %s "
+        "ORDER BY started DESC, id DESC OFFSET %s)"
+    )
+    params = [f.get_db_prep_save(getattr(source, f.attname), connection) for f in updated]
+    params.append(source.pk)
+    params += [f.get_db_prep_save(f.pre_save(log, True), connection) for f in logged]
+    params += [source.pk, source.pk, KEEP_LOGS - 1]
+    if release is None or not connection.get_autocommit():
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+        return
+    # Several statements in one message: the write commits before the locks are freed, so the
+    # next poll of this source always reads the state written here.
+    unlock, unlock_params = release.release_sql()
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(f"BEGIN; {sql}; COMMIT; {unlock}", [*params, *unlock_params])
+    except Exception:
+        # The message stopped at the error, inside our BEGIN: end that transaction so the
+        # connection stays usable; the locks are still held and freed by the caller.
+        if connection.connection is not None:
+            with contextlib.suppress(Exception):
+                connection.connection.execute("ROLLBACK")
+        locks.drop_dead_connection()
+        raise
+    release.released()
 
 
 def prune_logs(source_id: int, keep: int = KEEP_LOGS) -> None:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from django.apps import apps as django_apps
 from django.contrib.auth.models import Group, User
 from playwright.sync_api import expect
 
-from articles.admin.roles import EDITORS, sync_roles
+from articles.admin.roles import EDITORS
 from articles.ingest.poll import poll_source
 from articles.models import Article, Source
 from articles.models.tags import Origin
@@ -21,12 +20,6 @@ FEED = """<?xml version="1.0" encoding="utf-8"?>
 <description>{summary}</description></item>
 </channel></rss>"""
 TITLE = "Un concours de pétanque ce week-end"
-
-
-@pytest.fixture
-def reference_data():
-    """The roles, whose permissions for later models a post_migrate handler grants."""
-    sync_roles(django_apps)
 
 
 def serve_feed(httpserver, summary: str) -> None:
@@ -45,7 +38,7 @@ def log_in(page, username: str, password: str) -> None:
     page.wait_for_url("**/admin/")
 
 
-def test_an_editor_tags_a_story_with_gigean_and_it_sticks(reference_data, page, httpserver):
+def test_an_editor_tags_a_story_with_gigean_and_it_sticks(page, httpserver):
     serve_feed(httpserver, "Inscriptions sur place, doublettes formées.")
     source = Source.objects.create(
         name="Le Petit Journal", url=httpserver.url_for("/"), feed_url=httpserver.url_for("/rss.xml")
@@ -97,7 +90,7 @@ def test_an_editor_tags_a_story_with_gigean_and_it_sticks(reference_data, page, 
     assert page.watch.foreign_requests == []
 
 
-def test_the_review_queue_confirms_in_one_click(reference_data, page):
+def test_the_review_queue_confirms_in_one_click(page):
     source = Source.objects.create(name="Hérault Tribune", url="https://tribune.example/")
     story = Article.objects.create(
         source=source, guid="1", url="https://tribune.example/1", title="Mèze : le port en fête", needs_review=True

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.admin.models import LogEntry
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from articles.admin import tagging
 from articles.models import Article, ArticleCommune, Section
 from articles.models.tags import Origin
 from localities.models import Commune
@@ -44,6 +47,46 @@ def test_adding_a_commune_an_editor_had_removed_lifts_the_exclusion(editor_clien
     run(editor_client, "add_commune", [story], apply="1", commune=sete.pk)
     assert list(story.communes.all()) == [sete]
     assert not story.excluded_communes.exists()
+
+
+def test_adding_a_commune_a_story_already_had_makes_it_the_editors_and_keeps_why(editor_client, editor):
+    story = make_story(communes=["sete"])
+    sete = Commune.objects.get(slug="sete")
+    run(editor_client, "add_commune", [story], apply="1", commune=sete.pk)
+    tag = story.articlecommune_set.get()
+    assert (tag.commune, tag.origin, tag.editor, tag.score) == (sete, Origin.EDITOR, editor, 1.0)
+    assert (tag.rule, tag.phrase) == ("préfixe du titre", "Sète :")
+
+
+def _queries_to_add_a_commune(client, count: int) -> int:
+    # Half the stories already carry the commune (the classifier's) and one had it excluded by an editor.
+    sete = Commune.objects.get(slug="sete")
+    stories = [make_story(communes=["sete"] if n % 2 else []) for n in range(count)]
+    stories[0].excluded_communes.add(sete)
+    with CaptureQueriesContext(connection) as queries:
+        page = run(client, "add_commune", stories, apply="1", commune=sete.pk)
+    assert f"Sète ajoutée à {count} article(s)." in page.content.decode()
+    tags = ArticleCommune.objects.filter(article__in=stories, commune=sete)
+    assert tags.count() == count
+    assert set(tags.values_list("origin", "editor__username", "score")) == {(Origin.EDITOR, "alice", 1.0)}
+    assert not Article.excluded_communes.through.objects.filter(article__in=stories).exists()
+    return len(queries)
+
+
+def test_adding_a_commune_costs_the_same_queries_for_3_or_30_stories(editor_client):
+    _queries_to_add_a_commune(editor_client, 1)  # the first request fills per-process caches (content types…)
+    assert _queries_to_add_a_commune(editor_client, 3) == _queries_to_add_a_commune(editor_client, 30)
+
+
+@pytest.mark.parametrize("add", [tagging.add_commune, tagging.add_section])
+def test_tagging_many_stories_is_a_fixed_number_of_queries(editor, add):
+    target = Commune.objects.get(slug="sete") if add is tagging.add_commune else Section.objects.get(slug="sports")
+    few, many = [make_story().pk for _ in range(3)], [make_story().pk for _ in range(30)]
+    with CaptureQueriesContext(connection) as for_few:
+        add(few, target, editor)
+    with CaptureQueriesContext(connection) as for_many:
+        add(many, target, editor)
+    assert len(for_few) == len(for_many) <= 6  # savepoint, insert, update, delete of exclusions, release
 
 
 def test_removing_a_commune_keeps_it_off(editor_client):

@@ -64,6 +64,21 @@ def test_atom_entries_are_read_with_relative_links_resolved():
     assert entry.published.isoformat() == "2026-03-01T10:00:00+00:00"
 
 
+def test_links_inside_entry_html_are_made_absolute_and_only_http_is_kept():
+    body = """<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">
+    <title>t</title><id>urn:x</id><updated>2026-03-01T10:00:00Z</updated>
+    <entry xml:base="https://frontignan.example/actus/"><title>a</title><id>urn:a</id>
+    <updated>2026-03-01T10:00:00Z</updated><summary type="html">&lt;a href="muscat.html"&gt;lire&lt;/a&gt;
+    &lt;a href="javascript:alert(1)"&gt;piège&lt;/a&gt;&lt;img src=x onerror=alert(1)&gt;</summary></entry>
+    <entry><title>b</title><id>urn:b</id><updated>2026-03-01T10:00:00Z</updated>
+    <content type="html">&lt;p&gt;&lt;a href="/gigean/fete"&gt;la fête&lt;/a&gt;&lt;/p&gt;</content>
+    </entry></feed>""".encode()
+    first, second = parse_feed(body, headers={}, base_url="https://thau.example/atom.xml", max_entries=10).entries
+    assert 'href="https://frontignan.example/actus/muscat.html"' in first.summary  # the entry's xml:base
+    assert "javascript" not in first.summary and "onerror" not in first.summary and "<img" not in first.summary
+    assert 'href="https://thau.example/gigean/fete"' in second.summary  # else the feed's own URL
+
+
 def test_a_json_feed_is_read():
     body = json.dumps(
         {

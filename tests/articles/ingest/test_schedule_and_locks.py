@@ -152,23 +152,96 @@ def test_at_most_two_requests_go_to_one_host_at_once(settings):
         pass
 
 
-def test_host_slots_without_redis_use_file_locks(settings, tmp_path):
-    settings.REDIS_URL = ""
+def test_on_sqlite_host_slots_are_file_locks_shared_by_the_worker_processes(settings, tmp_path):
     settings.VAR_DIR = tmp_path
     results = []
-    with locks.host_slot("thau.example"), locks.host_slot("thau.example"):
+    first, second = locks._file_slot("thau.example", 2, 1), locks._file_slot("thau.example", 2, 1)
 
-        def third():
-            try:
-                with locks.host_slot("thau.example", wait=0.2):
-                    results.append("got")
-            except locks.HostBusy:
-                results.append("busy")
+    def third():
+        try:
+            locks._file_slot("thau.example", 2, 0.2)()
+            results.append("got")
+        except locks.HostBusy:
+            results.append("busy")
 
-        thread = threading.Thread(target=third)
-        thread.start()
-        thread.join()
-    assert results == ["busy"]
+    thread = threading.Thread(target=third)
+    thread.start()
+    thread.join()
+    first()
+    third()
+    second()
+    assert results == ["busy", "got"]
+
+
+def _hold_host_slots_elsewhere(host: str, count: int, taken: threading.Event, done: threading.Event) -> None:
+    from django.db import connection
+
+    leases = [locks.Lease(0, None) for _ in range(count)]
+    for lease in leases:
+        lease.hold_host(host, wait=1)
+    taken.set()
+    done.wait(10)
+    for lease in leases:
+        lease.free_host()
+    connection.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_host_slots_are_shared_by_every_worker_using_the_database(httpserver, make_source):
+    """Two slots taken by another worker (its own connection): a poll of that host waits, then
+    reports the host busy without fetching and without counting an error."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("on SQLite (one machine) the slots are file locks, tested above")
+    httpserver.expect_request("/feed").respond_with_data(simple_feed(1))
+    source = make_source(httpserver.url_for("/feed"))
+    taken, done = threading.Event(), threading.Event()
+    holder = threading.Thread(target=_hold_host_slots_elsewhere, args=("localhost", 2, taken, done))
+    holder.start()
+    try:
+        assert taken.wait(10)
+        lease = locks.Lease(source.id, None)
+        with pytest.raises(locks.HostBusy):
+            lease.hold_host("localhost", wait=0.2)
+    finally:
+        done.set()
+        holder.join()
+    assert poll_source(source.id, force=True).status == "ok"
+    assert poll_source(source.id, force=True).status == "not_modified"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_record_keeps_the_connection_usable_and_frees_every_lock(make_source):
+    """The 304 record and the unlocks go in one message; a write that fails must not leave the
+    connection inside a broken transaction, nor the source or its host locked."""
+    from django.db import IntegrityError, connection
+
+    from articles.ingest.store import save_poll_state
+    from articles.models import FetchLog
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the one-message record is PostgreSQL's; SQLite saves in a transaction")
+    source = make_source("https://thau.example/feed")
+    lease, loaded = locks.lease_and_load(source.id)
+    lease.hold_host("thau.example")
+    assert lease.token is not None and lease.slot
+    loaded.interval = 1  # below the table's CHECK constraint: the UPDATE fails for real
+    with pytest.raises(IntegrityError):
+        save_poll_state(loaded, ["interval"], FetchLog(source_id=source.id, outcome="ok"), release=lease)
+    assert Source.objects.filter(pk=source.id).exists()  # the connection still answers
+    assert lease.token is not None and lease.slot  # not released by the failed message...
+    lease.release()  # ...so the caller frees them
+    taken, done = threading.Event(), threading.Event()
+    holder = threading.Thread(target=_hold_host_slots_elsewhere, args=("thau.example", 2, taken, done))
+    holder.start()
+    assert taken.wait(5)
+    done.set()
+    holder.join()
+    again, _ = locks.lease_and_load(source.id)
+    assert again.token is not None
+    again.release()
+    assert FetchLog.objects.filter(source_id=source.id).count() == 0  # nothing half-written
 
 
 def test_the_dispatcher_queues_due_sources_oldest_first_in_bounded_batches(
