@@ -51,19 +51,24 @@ def create_database(name: str) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def main() -> list[str]:
+def run_child(module: str, timeout: int) -> list[str]:
+    """Run ``python -m <module> --child`` on the bench database; its last output line is a JSON list."""
     create_database(BENCH_DB)
     result = subprocess.run(
-        [sys.executable, "-m", "bench.ingest", "--child"],
+        [sys.executable, "-m", module, "--child"],
         cwd=ROOT,
         env=bench_env(),
         capture_output=True,
         text=True,
-        timeout=1800,
+        timeout=timeout,
     )
     if result.returncode != 0:
-        raise RuntimeError(f"bench child failed:\n{result.stdout[-3000:]}\n{result.stderr[-5000:]}")
-    lines = json.loads(result.stdout.strip().splitlines()[-1])
+        raise RuntimeError(f"{module} child failed:\n{result.stdout[-3000:]}\n{result.stderr[-5000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def main() -> list[str]:
+    lines = run_child("bench.ingest", timeout=1800)
     if "--no-robustness" not in sys.argv:
         from bench import robustness
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 import threading
 from collections import Counter
@@ -126,20 +125,9 @@ def check_files(paths: list[Path], root: Path) -> Report:
 
 
 def main() -> list[str]:
-    from bench.ingest import BENCH_DB, ROOT, bench_env, create_database
+    from bench.ingest import run_child
 
-    create_database(BENCH_DB)
-    result = subprocess.run(
-        [sys.executable, "-m", "bench.robustness", "--child"],
-        cwd=ROOT,
-        env=bench_env(),
-        capture_output=True,
-        text=True,
-        timeout=3600,
-    )
-    if result.returncode != 0:
-        raise RuntimeError(f"robustness child failed:\n{result.stdout[-3000:]}\n{result.stderr[-5000:]}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return run_child("bench.robustness", timeout=3600)
 
 
 def child() -> None:

@@ -180,6 +180,31 @@ def test_the_fetch_log_keeps_the_last_50_polls(httpserver, make_source):
     assert logs.first().new == 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_an_unchanged_poll_records_itself_keeps_50_logs_and_frees_its_locks(httpserver, make_source):
+    """Outside a test transaction, as in a worker: on PostgreSQL the 304's state, log, pruning and
+    unlocks go in one message; everywhere, the next poll can take the source at once."""
+    from articles.ingest import locks
+
+    source = make_source(httpserver.url_for("/feed"))
+    _serve(httpserver, simple_feed(2))
+    assert poll_source(source.id).new == 2
+    now = timezone.now()
+    FetchLog.objects.bulk_create(
+        FetchLog(source=source, started=now - timedelta(minutes=i + 1), outcome="ok") for i in range(60)
+    )
+    assert poll_source(source.id, force=True).status == "not_modified"  # same bytes: the hash
+    logs = FetchLog.objects.filter(source=source).order_by("-started")
+    assert logs.count() == store_module.KEEP_LOGS
+    assert logs.first().outcome == FetchLog.Outcome.NOT_MODIFIED
+    source.refresh_from_db()
+    assert (source.error_count, source.last_status, source.queued_at) == (0, 200, None)
+    assert source.next_check_at > now
+    lease, _ = locks.lease_and_load(source.id)
+    assert lease.token is not None, "the 304 left its source locked"
+    lease.release()
+
+
 def test_a_classifier_failing_on_one_story_keeps_the_tags_of_the_others(httpserver, make_source, monkeypatch):
     sete = Commune.objects.get(slug="sete")
 
@@ -189,7 +214,10 @@ def test_a_classifier_failing_on_one_story_keeps_the_tags_of_the_others(httpserv
             raise RuntimeError("classifier bug on this story")
 
     # The whole poll is classified in one batch; when the batch breaks, each story is retried alone.
-    monkeypatch.setattr(classify, "apply_classification_many", lambda articles: [tag_or_break(a) for a in articles])
+    monkeypatch.setattr(classify, "classify_unsaved", lambda articles: None)
+    monkeypatch.setattr(
+        classify, "apply_classification_many", lambda articles, **kwargs: [tag_or_break(a) for a in articles]
+    )
     monkeypatch.setattr(classify, "apply_classification", tag_or_break)
     source = make_source(httpserver.url_for("/feed"))
     _serve(httpserver, simple_feed(4))
