@@ -25,6 +25,8 @@ from localities.models import Commune
 
 SEARCH_CONFIG = "newsroom_fr"  # French, accent-blind: migration 0008
 MAX_QUERY_LENGTH = 200
+PER_PAGE = 30
+MAX_PAGES = 20  # 600 results: past that, a reader narrows the search (commune, section, words)
 MAX_WORDS = 10
 # Marks put around matches by the database, turned into <mark> after escaping the text.
 _START, _STOP = "\x02", "\x03"
@@ -70,6 +72,13 @@ class SearchForm(forms.Form):
     q = forms.CharField(label="Rechercher", max_length=MAX_QUERY_LENGTH, required=False, strip=True)
     commune = forms.SlugField(label="Commune", required=False)
     rubrique = forms.SlugField(label="Rubrique", required=False)
+    page = forms.IntegerField(
+        label="Page",
+        required=False,
+        min_value=1,
+        max_value=MAX_PAGES,
+        error_messages={"max_value": f"Seules les {MAX_PAGES} premières pages de résultats sont proposées."},
+    )
 
     def __init__(self, *args, directory, **kwargs):
         super().__init__(*args, **kwargs)
@@ -94,6 +103,9 @@ class SearchForm(forms.Form):
         # Control characters never help a search and PostgreSQL refuses NUL in text.
         words = " ".join(re.sub(r"[\x00-\x1f\x7f]", " ", data["q"]).split())
         return SearchSpec(words, data["commune"], data["rubrique"])
+
+    def page_number(self) -> int:
+        return self.cleaned_data.get("page") or 1
 
 
 def search_articles(spec: SearchSpec, order: str = "rank") -> ArticleQuerySet:

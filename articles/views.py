@@ -13,11 +13,10 @@ from django.views.decorators.http import require_POST
 
 from articles import timelines
 from articles.models import Article, Source
-from articles.search import SearchForm, highlight, search_articles
+from articles.search import MAX_PAGES, PER_PAGE, SearchForm, highlight, search_articles
 
 MY_COMMUNE_COOKIE = "ma_commune"
 RELATED_LIMIT = 8
-SEARCH_LIMIT = 30
 
 
 def _feeds(target) -> list[tuple[str, str, str]]:
@@ -115,16 +114,26 @@ def _render_search(request: HttpRequest, places: timelines.Directory, key: str, 
     form = SearchForm(request.GET or None, directory=places)
     results = []
     spec = None
+    page, has_next = 1, False
     if form.is_bound and form.is_valid():
         spec = form.spec()
-        for article in search_articles(spec).for_cards()[:SEARCH_LIMIT]:
+        page = form.page_number()
+        start = (page - 1) * PER_PAGE
+        # One more than a page tells whether there is a next one, without counting every match.
+        for article in search_articles(spec).for_cards()[start : start + PER_PAGE + 1]:
             article.title_html, article.excerpt_html = highlight(article, spec.q)
             results.append(article)
+        has_next = len(results) > PER_PAGE and page < MAX_PAGES
+        results = results[:PER_PAGE]
     context = {
         "title": spec.title if spec and spec.q else "Recherche",
         "form": form,
         "spec": spec,
         "results": results,
+        "page": page,
+        "first_rank": (page - 1) * PER_PAGE + 1,
+        "last_rank": (page - 1) * PER_PAGE + len(results),
+        "has_next": has_next,
         "places": places,
         "feeds": _feeds(spec if spec and spec.q else timelines.Timeline()),
     }

@@ -78,3 +78,35 @@ def test_the_queue_query_count_does_not_grow_with_its_length(editor_client, djan
     editor_client.get(QUEUE)
     with django_assert_max_num_queries(10):
         editor_client.get(QUEUE)
+
+
+def test_a_quick_correction_can_set_the_section_alone_or_with_the_commune(editor_client, editor):
+    from articles.models import Section
+
+    story = make_story(communes=["sete"], sections=["culture"], needs_review=True)
+    sports = Section.objects.get(slug="sports")
+    response = editor_client.post(f"{QUEUE}{story.pk}/", {"action": "correct", "section": sports.pk}, follow=True)
+    assert "rubrique corrigée en Sports" in response.content.decode()
+    story.refresh_from_db()
+    assert list(story.sections.values_list("slug", flat=True)) == ["sports"]
+    assert list(story.communes.values_list("slug", flat=True)) == ["sete"]  # left as it was, now confirmed
+    assert story.articlecommune_set.get().origin == Origin.EDITOR
+    assert not story.needs_review
+
+    other = make_story(communes=["sete"], sections=["culture"], needs_review=True)
+    gigean = Commune.objects.get(slug="gigean")
+    response = editor_client.post(
+        f"{QUEUE}{other.pk}/", {"action": "correct", "commune": gigean.pk, "section": sports.pk}, follow=True
+    )
+    assert "commune corrigée en Gigean et rubrique corrigée en Sports" in response.content.decode()
+    other.refresh_from_db()
+    assert (list(other.communes.all()), list(other.sections.all())) == ([gigean], [sports])
+
+
+def test_a_correction_with_nothing_chosen_changes_nothing_and_says_so(editor_client):
+    story = make_story(communes=["sete"], needs_review=True)
+    response = editor_client.post(f"{QUEUE}{story.pk}/", {"action": "correct"}, follow=True)
+    assert "choisissez une commune ou une rubrique" in response.content.decode()
+    story.refresh_from_db()
+    assert story.needs_review
+    assert editor_client.post(f"{QUEUE}{story.pk}/", {"section": "abc"}).status_code == 404

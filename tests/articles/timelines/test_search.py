@@ -120,3 +120,33 @@ def test_a_too_long_query_is_refused_with_a_french_message(client):
 @pytest.mark.parametrize("path", ["/communes/%FF%FE/", "/rubriques/%C3/rss/", "/articles/%FF/", "/communes/s%00te/"])
 def test_invalid_utf8_in_a_url_is_a_404_not_a_500(client, path):
     assert client.get(path).status_code in (400, 404)
+
+
+def test_search_results_come_30_per_page_with_links_both_ways(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    for n in range(35):
+        make_story(f"Sète : joutes, manche {n:02d}", communes=("sete",), published=now - timedelta(hours=n))
+    first = client.get("/recherche/?q=joutes&commune=sete").content.decode()
+    assert first.count('<h3 class="card-title">') == 30
+    assert "Résultats 1 à 30" in first
+    assert 'rel="next" href="/recherche/?q=joutes&amp;commune=sete&amp;page=2"' in first
+    assert 'rel="prev"' not in first
+    second = client.get("/recherche/?q=joutes&commune=sete&page=2").content.decode()
+    assert second.count('<h3 class="card-title">') == 5
+    assert "Résultats 31 à 35" in second and '<ol class="cards" start="31">' in second
+    assert 'rel="prev" href="/recherche/?q=joutes&amp;commune=sete"' in second and 'rel="next"' not in second
+    titles = set(result_titles(client, "q=joutes&commune=sete")) | set(result_titles(client, "q=joutes&page=2"))
+    assert len(titles) == 35  # no story lost or shown twice between the pages
+    beyond = client.get("/recherche/?q=joutes&page=3").content.decode()
+    assert "Revenir aux premiers résultats" in beyond
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "abc", "21", "9" * 30])
+def test_a_page_out_of_range_is_refused_with_a_french_message(client, page):
+    response = client.get(f"/recherche/?q=joutes&page={page}")
+    assert response.status_code == 400
+    assert "alert" in response.content.decode()
