@@ -10,14 +10,12 @@
 
 from __future__ import annotations
 
-import contextlib
 import fcntl
 import hashlib
 import logging
 import os
 import time
 import zlib
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -260,17 +258,6 @@ def lease_and_load(source_id: int):
     if source.held_slot:
         lease._held(source.held_slot, host)
     return lease, source
-
-
-@contextlib.contextmanager
-def host_slot(host: str, *, wait: float = 20.0) -> Iterator[None]:
-    """Hold one of the host's slots (NEWSROOM_FETCH_PER_HOST, 2) while fetching from it."""
-    lease = Lease(0, None)
-    lease.hold_host(host, wait=wait)
-    try:
-        yield
-    finally:
-        lease.free_host()
 
 
 def _file_slot(host: str, limit: int, wait: float):

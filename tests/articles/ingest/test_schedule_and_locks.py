@@ -136,20 +136,23 @@ def test_an_expired_lease_from_a_dead_worker_is_taken_over(make_source):
     assert locks.acquire_lease(source.id) is not None
 
 
-def test_at_most_two_requests_go_to_one_host_at_once(settings):
-    holding = [locks.host_slot("thau.example", wait=1), locks.host_slot("thau.example", wait=1)]
-    for slot in holding:
-        slot.__enter__()
+def test_at_most_two_requests_go_to_one_host_at_once(settings, tmp_path):
+    settings.VAR_DIR = tmp_path  # SQLite's file slots; PostgreSQL's are advisory locks
+    holding = [locks.Lease(0, None), locks.Lease(0, None)]
+    for lease in holding:
+        lease.hold_host("thau.example", wait=1)
     try:
-        with pytest.raises(locks.HostBusy), locks.host_slot("thau.example", wait=0.2):
-            pass
-        with locks.host_slot("other.example", wait=0.2):
-            pass
+        with pytest.raises(locks.HostBusy):
+            locks.Lease(0, None).hold_host("thau.example", wait=0.2)
+        other = locks.Lease(0, None)
+        other.hold_host("other.example", wait=0.2)
+        other.free_host()
     finally:
-        for slot in holding:
-            slot.__exit__(None, None, None)
-    with locks.host_slot("thau.example", wait=0.2):
-        pass
+        for lease in holding:
+            lease.free_host()
+    again = locks.Lease(0, None)
+    again.hold_host("thau.example", wait=0.2)
+    again.release()
 
 
 def test_on_sqlite_host_slots_are_file_locks_shared_by_the_worker_processes(settings, tmp_path):
