@@ -13,7 +13,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.classify import classify_text
+from articles.classify import classify_text, evaluate
 
 
 class Command(BaseCommand):
@@ -24,8 +24,17 @@ class Command(BaseCommand):
         parser.add_argument(
             "--source", type=int, help="Identifiant d’une source : ses valeurs par défaut s’appliquent."
         )
+        parser.add_argument(
+            "--evaluate",
+            metavar="FICHIER",
+            help="Mesure le classement sur des articles étiquetés (JSON lines) au lieu de classer l’entrée.",
+        )
+        parser.add_argument("--worst", type=int, default=20, help="Nombre de pires erreurs affichées.")
 
     def handle(self, *args, **options):
+        if options["evaluate"]:
+            self._evaluate(options["evaluate"], options["worst"])
+            return
         source = self._source(options["source"])
         stdin = options.get("stdin") or sys.stdin
         failures = 0
@@ -47,6 +56,15 @@ class Command(BaseCommand):
             self._emit({**story, "communes": result.communes, "sections": result.sections, "why": why})
         if failures:
             raise CommandError(f"{failures} ligne(s) illisible(s), signalée(s) ci-dessus.")
+
+    def _evaluate(self, path: str, worst: int) -> None:
+        try:
+            rows = evaluate.load(path)
+        except (OSError, ValueError) as exc:
+            raise CommandError(f"{path} : {exc}") from exc
+        report = evaluate.evaluate(rows, evaluate.predict_with_rules)
+        self.stdout.write(f"{len(rows)} articles étiquetés, texte seul (titre et résumé)")
+        self.stdout.write(evaluate.render(report, worst))
 
     def _emit(self, row: dict) -> None:
         self.stdout.write(json.dumps(row, ensure_ascii=False))
