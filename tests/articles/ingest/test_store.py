@@ -133,7 +133,9 @@ def test_a_classifier_exception_stores_the_story_untagged(httpserver, make_sourc
 
 def test_the_classifier_is_called_for_new_and_updated_stories_only(httpserver, make_source, monkeypatch):
     seen = []
-    monkeypatch.setattr(classify, "apply_classification_many", lambda articles, **kwargs: seen.extend(a.title for a in articles))
+    monkeypatch.setattr(
+        classify, "apply_classification_many", lambda articles, **kwargs: seen.extend(a.title for a in articles)
+    )
     source = make_source(httpserver.url_for("/feed"))
     _serve(httpserver, rss(rss_item("A", link="https://x.example/a"), rss_item("B", link="https://x.example/b")))
     poll_source(source.id)
