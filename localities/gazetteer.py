@@ -6,7 +6,7 @@ keyed by their first word, longest phrase first, so a story costs one pass over 
 the number of aliases, and "Balaruc-les-Bains" is never read as the ambiguous "Balaruc".
 
 The compiled matcher is cached per process and rebuilt when the ``gazetteer`` Revision changes
-(checked at most every ``GAZETTEER_REFRESH_SECONDS``), so admin edits reach running workers.
+(checked at most every ``NEWSROOM_GAZETTEER_REFRESH_SECONDS``), so admin edits reach running workers.
 """
 
 from __future__ import annotations
@@ -20,6 +20,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
+
+from localities.outside import Outside
+from localities.reference import reference
 
 WORD = re.compile(r"\w+")
 TAG = re.compile(r"<[^>]*>")
@@ -38,6 +41,8 @@ HISTORY = re.compile(
     r"siecle|historien|historique|archives|carte postale|cartes postales)\b"
 )
 SENTENCE_OPENERS = frozenset('.!?:;«"(—–-')
+# Old names that are also everyday words: they count only capitalised mid-sentence ("port de Cette").
+COMMON_WORD_NAMES = frozenset({"cette"})
 
 
 def _fold_table() -> dict[int, str]:
@@ -122,12 +127,16 @@ class PhraseIndex:
                 self._first.setdefault(head, []).append(entry)
         for entries in self._first.values():
             entries.sort(key=lambda entry: -entry[0])
+        # When no phrase has a stem, a text without any of these words holds no phrase at all.
+        self.heads: frozenset[str] | None = None if self._stems else frozenset(self._first)
         # Words known to start a phrase (exact first words, and words a "stem*" matches), learnt lazily.
         self._starters: dict[str, list] = {head: list(entries) for head, entries in self._first.items()}
         self._seen: set[str] = set(self._starters)
 
     def find(self, tokens: list[str]) -> list[tuple[int, int, str, list]]:
         """(start, end, matched phrase, payloads) for each phrase found, in order."""
+        if self.heads is not None and self.heads.isdisjoint(tokens):
+            return []
         unseen = set(tokens) - self._seen
         if unseen:
             self._learn(unseen)
@@ -190,19 +199,31 @@ class Gazetteer:
     communes: dict[str, int] = field(default_factory=dict)  # slug -> id
     names: dict[str, str] = field(default_factory=dict)  # slug -> name
     revision: int = 0
+    outside: Outside = field(default_factory=lambda: Outside(()))  # every other commune of France
+    landmarks: PhraseIndex = field(default_factory=lambda: PhraseIndex(()))  # payload: (slug, weight, phrase)
+    people: PhraseIndex = field(default_factory=lambda: PhraseIndex(()))  # payload: (slug, name, role)
 
     def mentions(self, tokens: list[str], text: str = "") -> list[Mention]:
-        """Communes named in ``tokens`` (the words of ``text``), traps already removed."""
+        """Communes named in ``tokens`` (the words of ``text``), traps already removed.
+
+        A name inside a longer commune name of elsewhere ("Vic-des-Prés", "Frontignan-Savès") is
+        returned as an ``outside`` mention naming no commune.
+        """
         found = []
-        for start, end, _key, entries in self.index.find(tokens):
+        for start, end, key, entries in self.index.find(tokens):
             entry = entries[0]
             kind = entry.kind
             if kind == "block":
                 continue
             if start >= 2 and tokens[start - 1] in LINKS and tokens[start - 2] in STREET_WORDS:
                 continue
-            if kind == "historical" and not _historical(text, tokens, start):
+            if kind == "historical" and not _historical(text, tokens, start, key):
                 continue
+            if kind != "outside" and key in self.outside.around:
+                span = self.outside.covering(tokens, start, key)
+                if span:
+                    found.append(Mention(key, "outside", (), 1.0, *span))
+                    continue
             communes = tuple(sorted({e.commune for e in entries if e.commune}))
             if len(communes) > 1 and kind != "outside":
                 kind = "ambiguous"
@@ -210,11 +231,15 @@ class Gazetteer:
         return found
 
 
-def _historical(text: str, tokens: list[str], start: int) -> bool:
-    """An old name counts when capitalised mid-sentence in a story about the past."""
+def _historical(text: str, tokens: list[str], start: int, key: str = "") -> bool:
+    """An old name counts in a story about the past; "Cette" only when capitalised mid-sentence."""
+    if key in COMMON_WORD_NAMES and key.capitalize() not in text:
+        return False  # the determiner "cette", by far the most frequent case: no need to read further
     folded = fold(text)
     if not HISTORY.search(folded):
         return False
+    if key not in COMMON_WORD_NAMES:
+        return True
     matches = list(WORD.finditer(text))
     if start >= len(matches):
         return False
@@ -225,10 +250,34 @@ def _historical(text: str, tokens: list[str], start: int) -> bool:
     return bool(before) and before[-1] not in SENTENCE_OPENERS
 
 
-def build(aliases: Iterable[tuple[str, str, str, float]], communes: dict[str, int], revision: int = 0) -> Gazetteer:
-    """A Gazetteer from (phrase, commune slug or "", kind, weight) rows."""
+def build(
+    aliases: Iterable[tuple[str, str, str, float]], communes: dict[str, int], revision: int = 0, reference=None
+) -> Gazetteer:
+    """A Gazetteer from (phrase, commune slug or "", kind, weight) rows, plus the shipped reference files.
+
+    ``reference`` (see ``localities.reference``) adds hamlets and quarters, landmarks, people and
+    the communes of France; an alias row always wins over a file entry with the same phrase.
+    """
+    aliases = list(aliases)
+    keys = {" ".join(phrase_words(phrase)) for phrase, *_ in aliases}
+    if reference is not None:
+        for slug, kind, weight, phrase in reference.places:
+            if kind == "place" and slug in communes and " ".join(phrase_words(phrase)) not in keys:
+                aliases.append((phrase, slug, kind, weight))
     index = PhraseIndex((phrase, Entry(slug, kind, weight, phrase)) for phrase, slug, kind, weight in aliases)
-    return Gazetteer(index=index, communes=communes, revision=revision)
+    gazetteer = Gazetteer(index=index, communes=communes, revision=revision)
+    if reference is not None:
+        ours = frozenset(" ".join(phrase_words(p)) for p, slug, kind, _w in aliases if slug and kind != "hint")
+        gazetteer.outside = Outside(reference.france, ours)
+        gazetteer.landmarks = PhraseIndex(
+            (phrase, (slug, weight, phrase))
+            for slug, kind, weight, phrase in reference.places
+            if kind == "landmark" and slug in communes
+        )
+        gazetteer.people = PhraseIndex(
+            (name, (slug, name, role)) for slug, name, role in reference.people if slug in communes
+        )
+    return gazetteer
 
 
 def load(revision: int = 0) -> Gazetteer:
@@ -237,7 +286,7 @@ def load(revision: int = 0) -> Gazetteer:
     rows = Alias.objects.filter(enabled=True).values_list("phrase", "commune__slug", "kind", "weight")
     aliases = [(phrase, slug or "", kind, weight) for phrase, slug, kind, weight in rows]
     communes = dict(Commune.objects.values_list("slug", "id"))
-    gazetteer = build(aliases, communes, revision)
+    gazetteer = build(aliases, communes, revision, reference())
     gazetteer.names = dict(Commune.objects.values_list("slug", "name"))
     return gazetteer
 
@@ -251,7 +300,7 @@ def revision(name: str) -> int:
 class Cached:
     """A value rebuilt when a Revision moves; the database is read at most every few seconds."""
 
-    def __init__(self, names: tuple[str, ...], builder, setting: str = "GAZETTEER_REFRESH_SECONDS"):
+    def __init__(self, names: tuple[str, ...], builder, setting: str = "NEWSROOM_GAZETTEER_REFRESH_SECONDS"):
         self.names = names
         self.builder = builder
         self.setting = setting

@@ -1,6 +1,6 @@
 """Scoring the classifier against labelled articles (JSON lines like the hand-labelled dev set).
 
-A labelled row has ``title``, ``summary``, ``communes`` (required slugs), optionally ``accept``
+A labelled row has ``title``, ``summary``, ``communes`` (required slugs, none when absent), optionally ``accept``
 (slugs that may be predicted without penalty), ``elections`` with ``elections_debatable`` (a
 debatable row is not scored for Élections), and ``section_hint`` (the best section).
 
@@ -13,9 +13,10 @@ against ``section_hint``, and reported with its macro-average.
 from __future__ import annotations
 
 import json
+import random
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 ELECTIONS = "elections"
@@ -34,8 +35,8 @@ def load(path: str | Path) -> list[dict]:
                 row = json.loads(line)
             except json.JSONDecodeError as exc:
                 raise ValueError(f"ligne {number} : JSON invalide ({exc.msg})") from exc
-            if not isinstance(row, dict) or "title" not in row or "communes" not in row:
-                raise ValueError(f"ligne {number} : « title » et « communes » sont requis")
+            if not isinstance(row, dict) or not isinstance(row.get("title"), str):
+                raise ValueError(f"ligne {number} : un objet avec un « title » (texte) est attendu")
             rows.append(row)
     return rows
 
@@ -127,8 +128,8 @@ def score_row(report: Report, row: dict, communes: Iterable[str], sections: list
             report.sections.count(best, True, False)
 
 
-def evaluate(rows: Iterable[dict], predict: Predict) -> Report:
-    report = Report()
+def evaluate(rows: Iterable[dict], predict: Predict, report: Report | None = None) -> Report:
+    report = report or Report()
     for row in rows:
         communes, sections = predict(row)
         score_row(report, row, communes, sections)
@@ -144,6 +145,50 @@ def predict_with_rules(row: dict) -> tuple[list[str], list[str]]:
     return result.communes, result.sections
 
 
+def predict_with(rules) -> Predict:
+    """The classifier with given compiled rules (e.g. the current ones with another model)."""
+    from .text import classify_text
+
+    def predict(row: dict) -> tuple[list[str], list[str]]:
+        result = classify_text(row["title"], row.get("summary") or "", row.get("categories") or (), rules=rules)
+        return result.communes, result.sections
+
+    return predict
+
+
+def split(rows: list[dict], folds: int, seed: int = 0) -> list[tuple[list[dict], list[dict]]]:
+    """``folds`` (training rows, held-out rows) pairs; every row is held out once. Same seed, same folds."""
+    if folds < 2 or folds > len(rows):
+        raise ValueError(f"il faut entre 2 et {len(rows)} plis (demandé : {folds})")
+    order = list(range(len(rows)))
+    random.Random(seed).shuffle(order)
+    place = {index: position % folds for position, index in enumerate(order)}
+    return [
+        (
+            [row for i, row in enumerate(rows) if place[i] != fold],
+            [row for i, row in enumerate(rows) if place[i] == fold],
+        )
+        for fold in range(folds)
+    ]
+
+
+def cross_validate(rows: list[dict], folds: int = 5, extra: list[dict] | None = None, rules=None) -> Report:
+    """Train the section model on k-1 folds (plus ``extra`` rows from other files), score the held-out fold.
+
+    Communes come from the rules as usual; every held-out row is scored once, by a model that never saw it.
+    """
+    from .model import train
+    from .rules import current_rules
+
+    rules = rules or current_rules()
+    report = Report()
+    for training, held_out in split(rows, folds):
+        model = train(training + list(extra or ()), rules)
+        evaluate(held_out, predict_with(replace(rules, model=model)), report)
+    report.errors.sort(key=lambda error: -error[0])
+    return report
+
+
 def render(report: Report, worst: int = 20) -> str:
     figures = report.figures()
     lines = [
@@ -151,7 +196,9 @@ def render(report: Report, worst: int = 20) -> str:
         f"F1 {figures['communes_f1']:.3f}",
         f"Élections : F1 {figures['elections_f1']:.3f} (précision {report.elections.precision(ELECTIONS):.3f}, "
         f"rappel {report.elections.recall(ELECTIONS):.3f})",
-        f"autres rubriques : F1 macro {figures['sections_macro_f1']:.3f}",
+        f"autres rubriques : F1 macro {figures['sections_macro_f1']:.3f}"
+        if report.sections.slugs()
+        else "autres rubriques : non mesurées (aucune « section_hint »)",
         "",
         "par commune : précision / rappel / F1",
     ]
@@ -164,7 +211,7 @@ def render(report: Report, worst: int = 20) -> str:
             continue
         score = report.sections
         lines.append(f"  {slug:20} {score.precision(slug):.3f} / {score.recall(slug):.3f} / {score.f1(slug):.3f}")
-    if report.errors:
+    if report.errors and worst > 0:
         lines.append(f"pires erreurs ({min(worst, len(report.errors))} sur {len(report.errors)}) :")
         lines.extend(f"  {text}" for _weight, text in report.errors[:worst])
     return "\n".join(lines)

@@ -8,9 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from localities import gazetteer
 from localities.gazetteer import Gazetteer, PhraseIndex, words
+
+if TYPE_CHECKING:
+    from .model import SectionModel
 
 FIELD_TITLE, FIELD_PREFIX, FIELD_SUMMARY = "titre", "préfixe du titre", "résumé"
 FIELD_CATEGORIES, FIELD_SOURCE = "catégories", "source"
@@ -71,13 +75,16 @@ class Rules:
     candidates: PhraseIndex  # payloads: (commune slug, name)
     sections: dict[str, int]  # slug -> id
     revision: tuple[int, ...] = ()
+    model: SectionModel | None = None  # the section model; None: the rules alone decide sections
 
     @property
     def communes(self) -> dict[str, int]:
         return self.places.communes
 
 
-def compile_rules(places: Gazetteer, keyword_rows, category_rows, candidate_rows, sections, revision=()) -> Rules:
+def compile_rules(
+    places: Gazetteer, keyword_rows, category_rows, candidate_rows, sections, revision=(), model=None
+) -> Rules:
     """Rules from plain rows, so tests and benchmarks can compile without the database."""
     categories: dict[str, list[tuple[str, float, str]]] = {}
     for slug, weight, phrase in category_rows:
@@ -89,6 +96,7 @@ def compile_rules(places: Gazetteer, keyword_rows, category_rows, candidate_rows
         candidates=PhraseIndex(_candidate_phrases(candidate_rows)),
         sections=dict(sections),
         revision=tuple(revision),
+        model=model,
     )
 
 
@@ -110,10 +118,13 @@ def load_rules(revision: tuple[int, ...] = ()) -> Rules:
     candidate_rows = Candidate.objects.filter(enabled=True).values_list("name", "commune__slug")
     sections = Section.objects.values_list("slug", "id")
     places = gazetteer.load(revision[0] if revision else 0)
-    return compile_rules(places, keyword_rows, category_rows, candidate_rows, sections, revision)
+    from .model import load_current  # reloaded with the rules: retraining and rollback bump "classify"
+
+    model = load_current()
+    return compile_rules(places, keyword_rows, category_rows, candidate_rows, sections, revision, model)
 
 
-_rules = gazetteer.Cached(("gazetteer", "classify"), load_rules, setting="CLASSIFY_REFRESH_SECONDS")
+_rules = gazetteer.Cached(("gazetteer", "classify"), load_rules, setting="NEWSROOM_CLASSIFY_REFRESH_SECONDS")
 
 
 def current_rules() -> Rules:

@@ -1,4 +1,12 @@
-"""Sections of one article: section rules (keywords, feed categories), candidates, source default."""
+"""Sections of one article: the section model, with the rules as its features and as overrides.
+
+With a model (``rules.model``): Élections when its probability reaches the model's threshold,
+else the most probable other section; the reason shows the words that weighed most
+(« modèle : "candidat", "liste", "scrutin" »). The rules' keyword and candidate scores are model
+features. Editors keep the last word: a feed category or a source's default section adds its
+section as before, and a keyword rule weighing ``FORCE_WEIGHT`` or more forces its section.
+Without a model (missing or corrupt file), the rules alone decide, as they did before the model.
+"""
 
 from __future__ import annotations
 
@@ -10,37 +18,82 @@ from localities.gazetteer import clean, words
 from .rules import FIELD_CATEGORIES, FIELD_SOURCE, FIELD_SUMMARY, FIELD_TITLE, Reason, Rules, Scores
 
 if TYPE_CHECKING:
+    from .model import SectionModel
     from .text import Text
 
 SECTION_THRESHOLD = 1.0
 TITLE_BOOST = 1.5  # a section keyword in the title counts this much more
 CANDIDATE_SECTION = 3.0
 FALLBACK_SECTION = "societe"
+ELECTIONS = "elections"
+FORCE_WEIGHT = 5.0  # an editor's keyword rule this heavy forces its section, whatever the model says
+MODEL_RULE = "modèle"
+MODEL_SCORE = 3.0  # a probability of 1 weighs as much as three keyword points (see text._confidence)
+MODEL_WORDS = 3
 
 
-def score_sections(text: Text, categories: Sequence[str], source, rules: Rules) -> list[Reason]:
-    """The sections kept for one article, strongest first, with the reason for each."""
-    sections = Scores("section")
+def _text_rules(text: Text, rules: Rules) -> tuple[Scores, Scores]:
+    """Candidates and keywords found in the text: (all of them, the forcing ones)."""
+    sections, forced = Scores("section"), Scores("section")
     tokens, boundary = text.tokens, text.boundary
     for start, _end, _key, payloads in rules.candidates.find(tokens):
         where = FIELD_TITLE if start < boundary else FIELD_SUMMARY
         for _slug, name, weight in payloads:
-            sections.add("elections", CANDIDATE_SECTION * weight, "candidat·e", where, name)
+            sections.add(ELECTIONS, CANDIDATE_SECTION * weight, "candidat·e", where, name)
 
     for start, _end, _key, payloads in rules.keywords.find(tokens):
         where, boost = (FIELD_TITLE, TITLE_BOOST) if start < boundary else (FIELD_SUMMARY, 1.0)
         for slug, weight, phrase in payloads:
             sections.add(slug, weight * boost, "mot-clé", where, phrase)
+            if weight >= FORCE_WEIGHT:
+                forced.add(slug, weight * boost, "mot-clé imposé", where, phrase)
+    return sections, forced
 
+
+def text_rule_scores(text: Text, rules: Rules) -> dict[str, float]:
+    """The rules' score per section from the text alone: the model's rule features."""
+    return _text_rules(text, rules)[0].total
+
+
+def _editors_signals(categories: Sequence[str], source, rules: Rules, scores: Scores) -> Scores:
     for category in categories or ():
         category_words = words(clean(str(category)))
         for slug, weight, phrase in rules.categories.get(" ".join(category_words), ()):
-            sections.add(slug, weight * 1.5, "catégorie du flux", FIELD_CATEGORIES, phrase)
-
+            scores.add(slug, weight * 1.5, "catégorie du flux", FIELD_CATEGORIES, phrase)
     default_section = getattr(getattr(source, "default_section", None), "slug", None)
     if default_section:
-        sections.add(default_section, SECTION_THRESHOLD, "rubrique par défaut de la source", FIELD_SOURCE, str(source))
-    reasons = sections.kept(SECTION_THRESHOLD)
+        scores.add(default_section, SECTION_THRESHOLD, "rubrique par défaut de la source", FIELD_SOURCE, str(source))
+    return scores
+
+
+def score_sections(text: Text, categories: Sequence[str], source, rules: Rules) -> list[Reason]:
+    """The sections kept for one article, strongest first, with the reason for each."""
+    found, forced = _text_rules(text, rules)
+    model = rules.model
+    if model is None:
+        reasons = _editors_signals(categories, source, rules, found).kept(SECTION_THRESHOLD)
+    else:
+        reasons = _model_reasons(model, text, found.total)
+        chosen = {reason.slug for reason in reasons}
+        overrides = _editors_signals(categories, source, rules, forced).kept(SECTION_THRESHOLD)
+        reasons += [reason for reason in overrides if reason.slug not in chosen]
     if not reasons and FALLBACK_SECTION in rules.sections:
         reasons = [Reason("section", FALLBACK_SECTION, 0.0, "rubrique par défaut", "", "")]
     return reasons
+
+
+def _model_reasons(model: SectionModel, text: Text, rule_scores: dict[str, float]) -> list[Reason]:
+    """Élections if likely enough, else the most probable other section, with the words that weighed most."""
+    scored = model.score(text.tokens, text.boundary, rule_scores)
+    probabilities = model.probabilities(scored.totals)
+    if probabilities[ELECTIONS] >= model.threshold:
+        slug = ELECTIONS
+    else:
+        others = model.classes[1:]
+        if not others:
+            return []
+        slug = max(others, key=probabilities.__getitem__)
+    top = scored.top(model, text.tokens, slug, MODEL_WORDS)
+    where = FIELD_TITLE if any(index < text.boundary for _, index in top) else FIELD_SUMMARY
+    phrase = ", ".join(f'"{word}"' for word, _ in top)
+    return [Reason("section", slug, probabilities[slug] * MODEL_SCORE, MODEL_RULE, where, phrase)]

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from localities.gazetteer import clean, words
 
-from .communes import score_communes
+from .communes import UNRESOLVED, score_communes
 from .rules import (
     FIELD_CATEGORIES,
     FIELD_PREFIX,
@@ -44,8 +44,9 @@ class Text:
     def of(cls, title: str, summary: str) -> Text:
         title = clean(title or "")
         summary = clean((summary or "")[:SUMMARY_LIMIT])
-        # One pass over both fields: the separator is a word no phrase contains, so none spans the two.
-        text = f"{title} {SEPARATOR} {summary}" if summary else title
+        # One pass over both fields: the separator is a word no phrase contains, so none spans the two;
+        # its full stop tells the gazetteer that the summary starts a sentence.
+        text = f"{title} {SEPARATOR}. {summary}" if summary else title
         tokens = words(text)
         boundary = tokens.index(SEPARATOR) if summary else len(tokens)
         return cls(title, summary, text, tokens, boundary)
@@ -57,9 +58,12 @@ def classify_text(
     """Communes and sections for one article, with the reasons. Reads only the compiled rules."""
     rules = rules or current_rules()
     text = Text.of(title, summary)
+    refusal = not_french(text.tokens)
+    if refusal:
+        return Classification(communes=[], sections=[], why=[], confidence=0.0, needs_review=True, notes=[refusal])
     commune_reasons, notes = score_communes(text, categories, source, rules)
     section_reasons = score_sections(text, categories, source, rules)
-    confidence = _confidence(commune_reasons, section_reasons, bool(notes))
+    confidence = _confidence(commune_reasons, section_reasons, any(UNRESOLVED in note for note in notes))
     return Classification(
         communes=[reason.slug for reason in commune_reasons],
         sections=[reason.slug for reason in section_reasons],
@@ -68,6 +72,47 @@ def classify_text(
         needs_review=not commune_reasons or confidence < REVIEW_BELOW,
         notes=notes,
     )
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Everyday French words: a lead without them is not French (or not text), and is not classified.
+FRENCH_WORDS = _words(
+    "le la les l un une des du de d et a au aux en dans pour par sur avec est sont qui que qu ce cette "
+    "ces il elle ils on ne pas plus son sa ses leur leurs nous vous se s n c y ou mais apres avant sera "
+    "ont a ete"
+)
+# Their counterparts in the languages a feed may carry by mistake (English, Spanish, Italian, German).
+FOREIGN_WORDS = _words(
+    "the and of to is are was were with for this that from by on at it be has have will been which their "
+    "they el los las del al por con para una han sido muy pero como sus der die das und ist mit von den "
+    "dem nicht di che per della delle sono gli nel"
+)
+FRENCH_CHECK_FROM = 6  # a headline of a few words may hold no function word ("Sète : joutes, finale")
+FRENCH_SAMPLE = 60  # words: enough to tell a language
+
+
+def not_french(tokens: list[str]) -> str:
+    """Why the text cannot be classified ("" when it can): empty, or plainly not French.
+
+    Reads the first words only, with set lookups done in C: it runs before every classification.
+    """
+    sample = tokens[:FRENCH_SAMPLE]
+    if len(sample) <= FRENCH_CHECK_FROM:
+        real = [token for token in sample if token != SEPARATOR and not token.isdigit()]
+        if not real:
+            return "Texte vide : aucune commune ni rubrique."
+        if len(real) < FRENCH_CHECK_FROM:
+            return ""
+    french = sum(map(FRENCH_WORDS.__contains__, sample))
+    foreign = sum(map(FOREIGN_WORDS.__contains__, sample))
+    if french < 0.05 * len(sample) or foreign > french:
+        if not any(token != SEPARATOR and not token.isdigit() for token in sample):
+            return "Texte vide : aucune commune ni rubrique."
+        return "Texte qui ne semble pas en français : aucune commune ni rubrique."
+    return ""
 
 
 _FIELD_TRUST = {FIELD_PREFIX: 1.0, FIELD_TITLE: 0.9, FIELD_SUMMARY: 0.75, FIELD_CATEGORIES: 0.6, FIELD_SOURCE: 0.5}

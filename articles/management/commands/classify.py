@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -30,10 +31,16 @@ class Command(BaseCommand):
             help="Mesure le classement sur des articles étiquetés (JSON lines) au lieu de classer l’entrée.",
         )
         parser.add_argument("--worst", type=int, default=20, help="Nombre de pires erreurs affichées.")
+        parser.add_argument(
+            "--folds",
+            type=int,
+            help="Avec --evaluate : validation croisée, le modèle de rubriques est entraîné sur k-1 plis du "
+            "fichier (et le jeu des tests) puis mesuré sur le pli restant. Sans : le classement actuel.",
+        )
 
     def handle(self, *args, **options):
         if options["evaluate"]:
-            self._evaluate(options["evaluate"], options["worst"])
+            self._evaluate(options["evaluate"], options["worst"], options["folds"])
             return
         source = self._source(options["source"])
         stdin = options.get("stdin") or sys.stdin
@@ -57,13 +64,24 @@ class Command(BaseCommand):
         if failures:
             raise CommandError(f"{failures} ligne(s) illisible(s), signalée(s) ci-dessus.")
 
-    def _evaluate(self, path: str, worst: int) -> None:
+    def _evaluate(self, path: str, worst: int, folds: int | None) -> None:
         try:
             rows = evaluate.load(path)
         except (OSError, ValueError) as exc:
             raise CommandError(f"{path} : {exc}") from exc
-        report = evaluate.evaluate(rows, evaluate.predict_with_rules)
-        self.stdout.write(f"{len(rows)} articles étiquetés, texte seul (titre et résumé)")
+        if folds:
+            from .train_classifier import LABELLED
+
+            extra = evaluate.load(LABELLED) if LABELLED.resolve() != Path(path).resolve() else []
+            try:
+                report = evaluate.cross_validate(rows, folds, extra=extra)
+            except ValueError as exc:
+                raise CommandError(f"{path} : {exc}") from exc
+            how = f"validation croisée en {folds} plis (+ {len(extra)} articles du jeu des tests à l’entraînement)"
+        else:
+            report = evaluate.evaluate(rows, evaluate.predict_with_rules)
+            how = "classement actuel"
+        self.stdout.write(f"{len(rows)} articles étiquetés, texte seul (titre et résumé), {how}")
         self.stdout.write(evaluate.render(report, worst))
 
     def _emit(self, row: dict) -> None:

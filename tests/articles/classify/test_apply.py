@@ -6,10 +6,11 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from articles.classify import apply_classification, classify_text, current_rules, reclassify
+from articles.classify.sections import FORCE_WEIGHT
 from articles.models import Article, ArticleCommune, ArticleSection, Candidate, Section, SectionRule
 from articles.models.tags import Origin
 from localities.models import Commune
-from tests.articles.classify.builders import make_article, make_source
+from tests.builders import make_article, make_source
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +40,7 @@ def test_it_tags_communes_and_sections_with_their_provenance():
     assert commune.score > 0
     assert commune.provenance() == "auto : nom « Sète »"
     section = ArticleSection.objects.get(article=article, section__slug="elections")
-    assert (section.rule, section.phrase) == ("candidat·e", "Laura Seguin")
+    assert section.rule == "modèle" and "meeting" in section.phrase  # the section model's top words
     article.refresh_from_db()
     assert article.confidence >= 0.8
     assert article.needs_review is False
@@ -75,7 +76,8 @@ def test_a_candidate_added_by_an_editor_is_recognised_at_once():
 
 def test_a_section_rule_edit_is_used_at_once():
     assert "sports" not in classify_text("Sète : la pétanque en fête").sections
-    SectionRule.objects.create(section=Section.objects.get(slug="sports"), phrase="pétanque", weight=1.0)
+    # A rule this heavy forces its section whatever the section model says.
+    SectionRule.objects.create(section=Section.objects.get(slug="sports"), phrase="pétanque", weight=FORCE_WEIGHT)
     assert "sports" in classify_text("Sète : la pétanque en fête").sections
 
 
@@ -137,13 +139,13 @@ def test_classifying_again_replaces_only_automatic_tags(editor):
     article = make_article(title="Sète : le port en fête")
     apply_classification(article)
     ArticleSection.objects.create(
-        article=article, section=Section.objects.get(slug="culture"), origin=Origin.EDITOR, editor=editor
+        article=article, section=Section.objects.get(slug="economie"), origin=Origin.EDITOR, editor=editor
     )
     Article.objects.filter(pk=article.pk).update(title="Mèze : le port en fête")
     article.refresh_from_db()
     apply_classification(article)
     assert communes_of(article) == {"meze": Origin.AUTO}
-    assert sections_of(article)["culture"] == Origin.EDITOR
+    assert sections_of(article)["economie"] == Origin.EDITOR
 
 
 def test_a_story_an_editor_has_tagged_leaves_the_review_queue(editor):

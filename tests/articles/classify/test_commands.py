@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 
 from articles.models import Article, ArticleCommune
 from localities.models import Alias, Commune
-from tests.articles.classify.builders import make_article
+from tests.builders import make_article
 from tests.helpers import ROOT, child_env, wait_until
 
 

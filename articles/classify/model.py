@@ -1,0 +1,321 @@
+"""A small linear text model for sections, trained with scikit-learn, run in plain Python.
+
+Features of one article (title and summary, cleaned and cut into words as for every scorer):
+words, title words and character 3–5-grams of each word (so "candidats" and
+"candidature" share evidence), all scaled by 1/sqrt(number of words), plus the section rules'
+keyword scores ("r:<slug>"), so that editors' rules keep weighing. Two heads share them: a binary
+one for Élections (an article can be about an election *and* something else) and a multinomial
+one for the best other section.
+
+Training needs scikit-learn; inference does not: the weights are exported to a compact versioned
+file (``to_bytes``) and read back into dicts. A word's summed weights (word + its character grams)
+are cached, so after a few articles one word costs one dict lookup. The shipped model lives in
+``data/sections.model`` and is built by ``manage.py train_classifier``: nothing trains at start-up.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import sys
+import zlib
+from array import array
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import NamedTuple
+
+logger = logging.getLogger(__name__)
+
+MAGIC = b"NRSM"  # newsroom section model
+FORMAT = 1
+SHIPPED = Path(__file__).with_name("data") / "sections.model"
+CHAR_GRAMS = (3, 4, 5)
+CACHE_LIMIT = 200_000  # words cached per model; cleared when full (a flood of unique words costs time, not memory)
+SEPARATOR = "qqchampqq"  # text.SEPARATOR: never a feature
+NOTHING: tuple[float, ...] = ()  # the cached weights of a word that weighs nothing
+ELECTIONS = "elections"
+
+__all__ = ["ModelError", "SectionModel", "load_current", "model_status", "train"]
+
+
+class ModelError(Exception):
+    """A model file that cannot be used: not a model, damaged, or of an unknown format."""
+
+
+def _word_features(word: str) -> list[str]:
+    padded = f"<{word}>"
+    grams = ["w" + word]
+    for size in CHAR_GRAMS:
+        grams.extend("c" + padded[i : i + size] for i in range(len(padded) - size + 1))
+    return grams
+
+
+def features(tokens: Sequence[str], boundary: int, rule_scores: dict[str, float] | None = None) -> dict[str, float]:
+    """The model's features of one article, as scikit-learn sees them in training."""
+    found: dict[str, float] = {}
+    scale = _scale(tokens)
+    for index, word in enumerate(tokens):
+        if word == SEPARATOR:
+            continue
+        names = _word_features(word)
+        if index < boundary:
+            names.append("t" + word)
+        for name in names:
+            found[name] = found.get(name, 0.0) + scale
+    for slug, score in (rule_scores or {}).items():
+        found["r" + slug] = score
+    return found
+
+
+def _scale(tokens: Sequence[str]) -> float:
+    return 1.0 / math.sqrt(max(1, len(tokens)))
+
+
+class SectionModel:
+    """Weights per feature: column 0 is Élections (sigmoid), the others the sections (softmax)."""
+
+    def __init__(self, classes, bias, weights, threshold=0.5, version="", trained_at=None, scores=None):
+        self.classes: list[str] = list(classes)  # ["elections", <section>, ...]
+        self.bias: tuple[float, ...] = tuple(bias)
+        self.weights: dict[str, tuple[float, ...]] = weights
+        self.threshold = float(threshold)
+        self.version: str = version
+        self.trained_at: datetime | None = trained_at
+        self.scores: dict = dict(scores or {})
+        self._body: dict[str, tuple[float, ...]] = {}
+        self._title: dict[str, tuple[float, ...]] = {}
+        self.uses_rules = any(name[0] == "r" for name in weights)  # trained with the rules' scores as features
+
+    def __repr__(self) -> str:
+        return f"<SectionModel {self.version}: {len(self.weights)} features>"
+
+    # --- inference -------------------------------------------------------------------------
+
+    def _learn(self, word: str, in_title: bool) -> tuple[float, ...]:
+        """A word's summed weights (word, character grams, title word), computed once and cached."""
+        cache = self._title if in_title else self._body
+        names = _word_features(word)
+        if in_title:
+            names.append("t" + word)
+        found = [self.weights[name] for name in names if name in self.weights]
+        vector = tuple(map(sum, zip(*found, strict=True))) if found else NOTHING
+        if len(cache) >= CACHE_LIMIT:
+            cache.clear()
+        cache[word] = vector
+        return vector
+
+    def _words(self, words: list[str], in_title: bool) -> list[tuple[float, ...]]:
+        cache = self._title if in_title else self._body
+        vectors = list(map(cache.get, words))
+        if None in vectors:  # words never seen by this process
+            vectors = [self._learn(w, in_title) if v is None else v for v, w in zip(vectors, words, strict=True)]
+        return vectors
+
+    def score(self, tokens: list[str], boundary: int, rule_scores: dict[str, float] | None = None) -> Scored:
+        """Raw scores per class, and what each word added (see ``Scored``)."""
+        # Comprehensions and map() rather than one loop with branches: this runs for every article.
+        words = self._words(tokens[:boundary], True)
+        if boundary < len(tokens):
+            words += [NOTHING, *self._words(tokens[boundary + 1 :], False)]  # the separator weighs nothing
+        vectors = [v for v in words if v]
+        if vectors:
+            scale = _scale(tokens)
+            sums = map(sum, zip(*vectors, strict=True))
+            totals = [b + s * scale for b, s in zip(self.bias, sums, strict=True)]
+        else:
+            totals = list(self.bias)
+        if rule_scores:
+            weights = self.weights
+            for slug, value in rule_scores.items():
+                vector = weights.get("r" + slug)
+                if vector is not None and value:
+                    totals = [t + w * value for t, w in zip(totals, vector, strict=True)]
+        return Scored(totals, words)
+
+    def probabilities(self, totals: Sequence[float]) -> dict[str, float]:
+        probabilities = {ELECTIONS: _sigmoid(totals[0])}
+        others = totals[1:]
+        if others:
+            top = max(others)
+            exp = [math.exp(value - top) for value in others]
+            norm = sum(exp)
+            probabilities.update((slug, e / norm) for slug, e in zip(self.classes[1:], exp, strict=True))
+        return probabilities
+
+    def predict(self, text: str, summary: str = "", rules=None) -> dict[str, float]:
+        """Probability of each section for a title (and summary): Élections alone, the others together sum to 1.
+
+        A model trained with the rules' scores as features reads them from ``rules`` (compiled
+        ``Rules``), by default the current ones.
+        """
+        tokens, boundary = _tokens(text, summary)
+        return self.probabilities(self.score(tokens, boundary, self._rule_scores(text, summary, rules)).totals)
+
+    def explain(self, text: str, slug: str, n: int = 3, summary: str = "") -> list[str]:
+        """The words that weighed most towards ``slug``, strongest first."""
+        tokens, boundary = _tokens(text, summary)
+        return [phrase for phrase, _index in self.score(tokens, boundary).top(self, tokens, slug, n)]
+
+    def _rule_scores(self, title: str, summary: str, rules) -> dict[str, float] | None:
+        if not self.uses_rules:
+            return None
+        from .rules import current_rules
+        from .sections import text_rule_scores
+        from .text import Text
+
+        return text_rule_scores(Text.of(title, summary), rules or current_rules())
+
+    # --- the file --------------------------------------------------------------------------
+
+    def to_bytes(self) -> bytes:
+        """MAGIC, then compressed: a JSON header, the feature names, and their weights as float32."""
+        names = sorted(self.weights)
+        header = {
+            "format": FORMAT,
+            "version": self.version,
+            "trained_at": self.trained_at.isoformat() if self.trained_at else None,
+            "scores": self.scores,
+            "classes": self.classes,
+            "threshold": self.threshold,
+            "bias": list(self.bias),
+            "features": len(names),
+        }
+        flat = array("f", (w for name in names for w in self.weights[name]))
+        if sys.byteorder == "big":
+            flat.byteswap()  # the file is little-endian everywhere
+        blob = b"\0".join((json.dumps(header, ensure_ascii=False).encode(), "\n".join(names).encode(), flat.tobytes()))
+        return MAGIC + zlib.compress(blob, 9)
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> SectionModel:
+        """The model in ``data``; ``ModelError`` (French) when it is not one, is damaged or of another format."""
+        if not isinstance(data, bytes | bytearray | memoryview) or bytes(data[:4]) != MAGIC:
+            raise ModelError("ce n’est pas un modèle de rubriques (en-tête inconnu)")
+        try:
+            header, names, raw = zlib.decompress(bytes(data[4:])).split(b"\0", 2)
+            header = json.loads(header)
+            if header.get("format") != FORMAT:
+                raise ModelError(f"format de modèle {header.get('format')!r} inconnu (attendu : {FORMAT})")
+            classes, bias = [str(c) for c in header["classes"]], tuple(float(b) for b in header["bias"])
+            names = names.decode().split("\n") if names else []
+            flat = array("f")
+            flat.frombytes(raw)
+            if sys.byteorder == "big":
+                flat.byteswap()
+            size = len(classes)
+            if not classes or classes[0] != ELECTIONS or len(bias) != size or len(names) != header["features"]:
+                raise ModelError("modèle incohérent : classes, biais ou traits ne correspondent pas")
+            if len(flat) != size * len(names):
+                raise ModelError("modèle incohérent : le nombre de poids ne correspond pas aux traits")
+            weights = {name: tuple(flat[i * size : (i + 1) * size]) for i, name in enumerate(names)}
+            trained_at = datetime.fromisoformat(header["trained_at"]) if header.get("trained_at") else None
+            return cls(classes, bias, weights, header["threshold"], header["version"], trained_at, header["scores"])
+        except ModelError:
+            raise
+        except (zlib.error, ValueError, TypeError, KeyError, AttributeError) as exc:
+            raise ModelError(f"modèle illisible ou abîmé ({type(exc).__name__})") from exc
+
+
+class Scored(NamedTuple):
+    """One article through the model: raw scores per class, and what each word added.
+
+    ``words[i]`` is the summed weights of ``tokens[i]`` (``NOTHING`` when it weighs nothing).
+    """
+
+    totals: list[float]
+    words: list[tuple[float, ...]]
+
+    def top(self, model: SectionModel, tokens: Sequence[str], slug: str, n: int = 3) -> list[tuple[str, int]]:
+        """The ``n`` distinct words that pushed hardest towards ``slug``, with their index."""
+        column = model.classes.index(slug)
+        pushes = [(v[column], i) for i, v in enumerate(self.words) if v and v[column] > 0]
+        pushes.sort(reverse=True)
+        found: list[tuple[str, int]] = []
+        for _push, index in pushes:
+            phrase = tokens[index]
+            if phrase not in UNTELLING and not phrase.isdigit() and all(phrase != seen for seen, _ in found):
+                found.append((phrase, index))
+                if len(found) == n:
+                    break
+        return found
+
+
+# Words that may weigh a little in the model but tell an editor nothing about why.
+# fmt: off
+UNTELLING = frozenset((
+    "le", "la", "les", "l", "un", "une", "des", "du", "de", "d", "au", "aux", "a", "en", "et", "ou", "pour", "par",
+    "sur", "dans", "ce", "cette", "ces", "son", "sa", "ses", "leur", "leurs", "il", "elle", "ils", "elles", "on",
+    "qui", "que", "est", "sont", "avec", "sans", "se", "s", "ne", "pas", "plus", "y", "c", "qu", "n", "ete",
+))
+# fmt: on
+
+
+def _sigmoid(value: float) -> float:
+    if value < -40:
+        return 0.0
+    return 1.0 / (1.0 + math.exp(-value))
+
+
+def _tokens(title: str, summary: str = "") -> tuple[list[str], int]:
+    from .text import Text
+
+    text = Text.of(title, summary)
+    return text.tokens, text.boundary
+
+
+# --- training (scikit-learn, in ``learning``) -----------------------------------------------------
+
+
+def train(rows: list[dict], rules=None, **options) -> SectionModel:
+    """A model from labelled rows (``title``, ``summary``, ``elections``, ``section_hint``); see ``learning.fit``."""
+    from .learning import fit
+
+    return fit(rows, rules, **options)
+
+
+# --- the active model ------------------------------------------------------------------------
+
+_status: dict = {"ok": False, "source": None, "version": None, "error": "pas encore chargé"}
+
+
+def load_current() -> SectionModel | None:
+    """The active model: the database's (set by the desk), else the shipped file; None when broken.
+
+    A missing or corrupt model is logged as an error and classification falls back to the rules.
+    """
+    from .training import active_model_bytes
+
+    try:
+        data, source = active_model_bytes(), "base de données"
+    except Exception:  # the database away must not stop classification: the shipped file will do
+        logger.exception("could not ask the database for the active section model")
+        data = None
+    if data is None:
+        source = str(SHIPPED)
+        try:
+            data = SHIPPED.read_bytes()
+        except OSError as exc:
+            return _broken(source, f"fichier du modèle absent ou illisible ({exc.strerror or exc})")
+    try:
+        model = SectionModel.from_bytes(data)
+    except ModelError as exc:
+        return _broken(source, str(exc))
+    _status.clear()
+    _status.update(ok=True, source=source, version=model.version, error=None)
+    return model
+
+
+def _broken(source: str, error: str) -> None:
+    logger.error("section model unusable, classifying with the rules only: %s: %s", source, error)
+    _status.clear()
+    _status.update(ok=False, source=source, version=None, error=error)
+    return None
+
+
+def model_status() -> dict:
+    """The section model this process uses: version, where it came from, ok or the error."""
+    if _status["source"] is None:
+        load_current()  # this process has not classified anything yet: look now
+    return dict(_status)
