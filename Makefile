@@ -19,12 +19,14 @@ run: $(STAMP)
 	$(PY) manage.py runstack
 
 test: $(STAMP)
+	@$(PY) -m tests.services
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # The zero-setup default: SQLite and the embedded broker, even when PostgreSQL and Redis answer.
 test-sqlite: $(STAMP)
+	@NEWSROOM_TEST_SERVICES=none $(PY) -m tests.services
 	NEWSROOM_TEST_SERVICES=none $(PY) -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)

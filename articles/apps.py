@@ -6,12 +6,7 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Articles"
 
     def ready(self) -> None:
-        from django.db.backends.postgresql.base import DatabaseWrapper
-
-        from articles import signals
+        from articles import bulk, signals
 
         signals.connect()
-        # contrib.postgres's SearchVectorField is missing from the backend's type map, so Django's
-        # bulk_create of articles falls back from UNNEST (one array per column) to one placeholder
-        # per value, which is much slower to send and plan. The column is tsvector, filled by a trigger.
-        DatabaseWrapper.data_types.setdefault("SearchVectorField", "tsvector")
+        bulk.register_search_vector_type()  # articles' bulk_create by UNNEST on PostgreSQL (see bulk.py)

@@ -1,7 +1,7 @@
 """RSS 2.0 and Atom for every timeline and for searches, built with django.contrib.syndication.
 
 Feeds share the timelines' queryset functions. A built feed is cached under the timelines' version
-with its ETag (a hash of the bytes) and Last-Modified (its newest story), so a reader's repeat
+with its ETag (a hash of the bytes) and Last-Modified (its newest article), so a reader's repeat
 request gets a 304 from one cache read, without touching the database.
 """
 
@@ -63,7 +63,7 @@ class TimelineFeed(Feed):
     def item_link(self, item: Article) -> str:
         return item.get_absolute_url()
 
-    # No item_guid: the guid is the story's permanent address on this site, which never changes.
+    # No item_guid: the guid is the article's permanent address on this site, which never changes.
 
     def item_pubdate(self, item: Article):
         return item.published

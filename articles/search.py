@@ -1,4 +1,4 @@
-"""Full-text search of the stories.
+"""Full-text search of the articles.
 
 On PostgreSQL: the ``newsroom_fr`` text search configuration (French, unaccented before stemming;
 migration 0008) on ``Article.search_vector`` (GIN-indexed, kept by a trigger), ranked by ``ts_rank``
@@ -17,6 +17,7 @@ from django import forms
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import F, Func, Q, Value
+from django.urls import reverse
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
@@ -57,7 +58,7 @@ class SearchSpec:
 
     @property
     def url(self) -> str:
-        return f"/recherche/?{self.query_string}"
+        return f"{reverse('search')}?{self.query_string}"
 
     @property
     def title(self) -> str:
@@ -65,7 +66,7 @@ class SearchSpec:
         return f"Recherche « {self.q} »" + (f" ({where})" if where else "")
 
     def feed_url(self, kind: str) -> str:
-        return f"/recherche/{kind}/?{self.query_string}"
+        return f"{reverse(f'search-{kind}')}?{self.query_string}"
 
 
 class SearchForm(forms.Form):
@@ -109,9 +110,9 @@ class SearchForm(forms.Form):
 
 
 def search_articles(spec: SearchSpec, order: str = "rank") -> ArticleQuerySet:
-    """Visible stories matching ``spec``, best match first (``order="rank"``) or newest first ("date").
+    """Visible articles matching ``spec``, best match first (``order="rank"``) or newest first ("date").
 
-    Each story carries ``title_marked`` and ``excerpt_marked`` with the matches between markers;
+    Each article carries ``title_marked`` and ``excerpt_marked`` with the matches between markers;
     ``highlight()`` turns them into safe HTML.
     """
     articles = Article.objects.visible()

@@ -44,6 +44,14 @@ def _send_polls(ids: list[int]) -> None:
             poll_source.apply_async(args=[source_id], producer=producer)
 
 
+@shared_task(name="articles.tasks.retrain_classifier", ignore_result=True, acks_late=True)
+def retrain_classifier(force: bool = False) -> str:
+    # Beat runs it hourly; it trains only once enough editors' examples came in (see training.retrain).
+    from articles.classify.training import retrain
+
+    return retrain(min_new=0 if force else None).status
+
+
 @worker_init.connect
 @worker_process_init.connect
 def _worker_commits(**kwargs) -> None:

@@ -1,10 +1,10 @@
 """The timelines residents read and subscribers follow: one queryset function shared by pages and feeds.
 
 A timeline is everything, one commune, one section, or one commune and one section. Pages are cut
-with a keyset ("Articles plus anciens" carries the last story's date and id), never OFFSET, so a
-story arriving meanwhile neither repeats nor hides one.
+with a keyset ("Articles plus anciens" carries the last article's date and id), never OFFSET, so a
+an article arriving meanwhile neither repeats nor hides one.
 
-Rendered pages and feeds are cached under a version that changes whenever a story or its tags
+Rendered pages and feeds are cached under a version that changes whenever an article or its tags
 change (``bump_version``, called by the signals in ``articles.signals`` and by bulk writes).
 """
 
@@ -23,6 +23,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import prefetch_related_objects
+from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, ArticleQuerySet, Section
@@ -46,7 +47,7 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 #
 # Two layers. The shared cache (Redis) holds the version and every built page and feed, for all
 # processes. Each process also keeps the version for VERSION_MEMO_SECONDS and its most recent
-# entries in memory, so a hot page or a feed's 304 costs no network round trip at all. A story
+# entries in memory, so a hot page or a feed's 304 costs no network round trip at all. An article
 # stored by another process (the ingest worker) therefore shows within VERSION_MEMO_SECONDS; one
 # stored by this process shows at once. Tests turn the memory layer off unless they test it, since
 # the suite clears the shared cache between tests and cannot reach a process's memory.
@@ -194,15 +195,24 @@ class Timeline:
     def key(self) -> str:
         return f"{self.commune.slug if self.commune else '*'}/{self.section.slug if self.section else '*'}"
 
+    def _route(self) -> tuple[str, dict[str, str]]:
+        """The name of the timeline's route in articles/urls.py, and its arguments."""
+        if self.commune and self.section:
+            return "commune-section", {"commune": self.commune.slug, "section": self.section.slug}
+        if self.commune:
+            return "commune", {"commune": self.commune.slug}
+        if self.section:
+            return "section", {"section": self.section.slug}
+        return "home", {}
+
     @property
     def url(self) -> str:
-        if self.commune and self.section:
-            return f"/communes/{self.commune.slug}/{self.section.slug}/"
-        if self.commune:
-            return f"/communes/{self.commune.slug}/"
-        if self.section:
-            return f"/rubriques/{self.section.slug}/"
-        return "/"
+        name, kwargs = self._route()
+        return reverse(name, kwargs=kwargs)
+
+    @property
+    def rss_url(self) -> str:
+        return self.feed_url("rss")
 
     @property
     def title(self) -> str:
@@ -215,7 +225,8 @@ class Timeline:
         return "Toute l’actualité"
 
     def feed_url(self, kind: str) -> str:
-        return f"{self.url}{kind}/"
+        name, kwargs = self._route()
+        return reverse(f"{name}-{kind}", kwargs=kwargs)
 
 
 class UnknownPlace(ObjectDoesNotExist):
@@ -232,7 +243,7 @@ def find_timeline(commune: str | None = None, section: str | None = None, places
 
 
 def timeline_articles(timeline: Timeline) -> ArticleQuerySet:
-    """The stories of a timeline, newest first. Pages and feeds both start from here."""
+    """The articles of a timeline, newest first. Pages and feeds both start from here."""
     articles = Article.objects.visible()
     if timeline.commune:
         articles = articles.in_commune(timeline.commune)
@@ -246,7 +257,7 @@ def timeline_articles(timeline: Timeline) -> ArticleQuerySet:
 
 @dataclass(frozen=True)
 class Cursor:
-    """Where "Articles plus anciens" starts: the last shown story's date (µs since 1970) and id."""
+    """Where "Articles plus anciens" starts: the last shown article's date (µs since 1970) and id."""
 
     published: datetime
     pk: int
@@ -297,14 +308,14 @@ def group_by_day(articles: list[Article], today: date | None = None) -> list[Day
 
 
 def timeline_page(timeline: Timeline, cursor: Cursor | None = None, size: int = PAGE_SIZE) -> Page:
-    """One page of a timeline in a fixed number of queries: featured, stories, their communes, their sections."""
+    """One page of a timeline in a fixed number of queries: featured, articles, their communes, their sections."""
     articles = timeline_articles(timeline)
     featured: list[Article] = []
     if cursor is None:
-        featured = list(articles.featured().select_related("source")[:FEATURED_LIMIT])
+        featured = list(articles.featured().select_related("source", "thumbnail")[:FEATURED_LIMIT])
     else:
         articles = articles.before(cursor.published, cursor.pk)
-    rows = list(articles.select_related("source")[: size + 1])
+    rows = list(articles.select_related("source", "thumbnail")[: size + 1])
     next_cursor = Cursor.after(rows[size - 1]) if len(rows) > size else None
     rows = rows[:size]
     prefetch_related_objects([*featured, *rows], "communes", "sections")

@@ -1,10 +1,12 @@
-"""Public pages: timelines, story page, search, sources, the OPML list of feeds, "Ma commune"."""
+"""Public pages: timelines, article page, search, sources, the OPML list of feeds, "Ma commune"."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,6 +17,7 @@ from articles import timelines
 from articles.models import Article, Source
 from articles.search import MAX_PAGES, PER_PAGE, SearchForm, highlight, search_articles
 
+# The reader's "Ma commune": read here, by the context processor, and by the elections pages.
 MY_COMMUNE_COOKIE = "ma_commune"
 RELATED_LIMIT = 8
 
@@ -65,7 +68,7 @@ def timeline(request: HttpRequest, commune: str | None = None, section: str | No
     return response
 
 
-def story(request: HttpRequest, pk: int) -> HttpResponse:
+def article(request: HttpRequest, pk: int) -> HttpResponse:
     article = Article.objects.visible().for_cards().filter(pk=pk).first()
     if article is None:
         raise Http404("Cet article n’existe pas ou n’est plus affiché.")
@@ -162,7 +165,7 @@ def opml(request: HttpRequest) -> HttpResponse:
     }
     content = render_to_string(
         "articles/flux.opml",
-        {"base": request.build_absolute_uri("/").rstrip("/"), "now": timezone.now(), **outlines},
+        {"base": request.build_absolute_uri(reverse("home")).rstrip("/"), "now": timezone.now(), **outlines},
     )
     response = HttpResponse(content, content_type="text/x-opml; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="newsroom-thau.opml"'
@@ -177,9 +180,9 @@ def my_commune(request: HttpRequest) -> HttpResponse:
     """Remember (or forget) the reader's commune in a cookie; no account needed."""
     slug = request.POST.get("commune", "")
     found = timelines.directory().commune(slug) if slug else None
-    target = request.POST.get("next") or (found.get_absolute_url() if found else "/")
+    target = request.POST.get("next") or (found.get_absolute_url() if found else reverse("home"))
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = "/"
+        target = reverse("home")
     response = redirect(target)
     if found:
         response.set_cookie(MY_COMMUNE_COOKIE, found.slug, max_age=365 * 86400, samesite="Lax", httponly=True)
@@ -189,4 +192,8 @@ def my_commune(request: HttpRequest) -> HttpResponse:
 
 
 def robots(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("User-agent: *\nDisallow: /admin/\n", content_type="text/plain; charset=utf-8")
+    admin = reverse("admin:index")
+    sitemap = f"{settings.NEWSROOM_SITE_URL}{reverse('sitemap')}"  # absolute, as robots.txt requires
+    return HttpResponse(
+        f"User-agent: *\nDisallow: {admin}\nSitemap: {sitemap}\n", content_type="text/plain; charset=utf-8"
+    )

@@ -1,4 +1,4 @@
-"""Ingestion benchmarks (issue #3), on PostgreSQL and Redis, with a local HTTP server.
+"""Ingestion benchmarks, on PostgreSQL and Redis, with a local HTTP server.
 
 1. Full poll of a new 200-entry feed, per entry, as a ratio to ``feedparser.parse(bytes)``.
 2. A 304 poll, as a ratio to a bare conditional GET with ``requests`` to the same server.

@@ -19,9 +19,11 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote
 
-# The corpora live in shared/, beside the project's checkout.
-CORPORA = Path(os.environ.get("NEWSROOM_CORPORA") or Path(__file__).resolve().parents[2] / "shared" / "corpora")
-FOLDERS = [CORPORA / "feeds", CORPORA / "realfeeds"]
+# The third-party feed corpora (about 20 MB) are not in the repository: NEWSROOM_CORPORA names the
+# folder that holds feeds/ and realfeeds/. Without it this part of the bench is skipped.
+CORPORA = Path(os.environ["NEWSROOM_CORPORA"]) if os.environ.get("NEWSROOM_CORPORA") else None
+FOLDERS = [CORPORA / "feeds", CORPORA / "realfeeds"] if CORPORA else []
+SKIPPED = "skipped: set NEWSROOM_CORPORA to the folder holding the feeds/ and realfeeds/ corpora to run it"
 SUFFIXES = {".xml", ".rss", ".atom", ".rdf", ".json", ".opml", ".txt", ""}
 
 
@@ -127,6 +129,8 @@ def check_files(paths: list[Path], root: Path) -> Report:
 def main() -> list[str]:
     from bench.ingest import run_child
 
+    if not any(folder.is_dir() for folder in FOLDERS):
+        return [SKIPPED]
     return run_child("bench.robustness", timeout=3600)
 
 
@@ -144,7 +148,7 @@ def child() -> None:
     call_command("migrate", verbosity=0)
     Source.objects.all().delete()
     lines = []
-    for folder in FOLDERS:
+    for folder in (f for f in FOLDERS if f.is_dir()):
         report = check_files(corpus_files([folder]), folder)
         lines += [f"[{folder.name}]", *report.lines()]
         Source.objects.all().delete()

@@ -1,4 +1,4 @@
-"""Web benchmarks (issue #5): timelines, search and feeds with 100,000 stories in PostgreSQL.
+"""Web benchmarks: timelines, search and feeds with 100,000 stories in PostgreSQL.
 
 1. Query counts of every page kind with 1,000 and with 100,000 stories (cold cache): they must match.
 2. gunicorn in production mode (DJANGO_DEBUG=0, whitenoise, Redis cache) on loopback, loaded by

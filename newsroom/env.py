@@ -80,3 +80,53 @@ def database_from_url(url: str) -> dict:
             "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
         }
     raise ImproperlyConfigured(f"DATABASE_URL must start with postgres:// or sqlite://; got {parts.scheme or url!r}.")
+
+
+_EMAIL_BACKENDS = {
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "console": "django.core.mail.backends.console.EmailBackend",
+}
+_EMAIL_OPTIONS = {"tls", "ssl", "timeout"}
+
+
+def email_from_url(url: str) -> dict:
+    """Turn ``smtp://user:pass@host:587/?tls=1`` (or ``?ssl=1``, or ``console://``) into EMAIL_* settings.
+
+    An empty URL means the console backend, so a local run needs no mail server.
+    """
+    if not url:
+        return {"EMAIL_BACKEND": _EMAIL_BACKENDS["console"]}
+    parts = urlsplit(url)
+    if parts.scheme not in _EMAIL_BACKENDS:
+        raise ImproperlyConfigured(f"EMAIL_URL must start with smtp:// or console://; got {parts.scheme or url!r}.")
+    if parts.scheme == "console":
+        return {"EMAIL_BACKEND": _EMAIL_BACKENDS["console"]}
+    options = {key: values[-1] for key, values in parse_qs(parts.query, keep_blank_values=True).items()}
+    unknown = set(options) - _EMAIL_OPTIONS
+    if unknown:
+        raise ImproperlyConfigured(f"EMAIL_URL accepts only ?tls=1, ?ssl=1 and ?timeout=N; got {sorted(unknown)}.")
+    flags = {}
+    for key in ("tls", "ssl"):
+        value = options.get(key, "0").strip().lower()
+        if value not in _TRUE | _FALSE:
+            raise ImproperlyConfigured(f"EMAIL_URL's {key} must be 1 or 0; got {value!r}.")
+        flags[key] = value in _TRUE
+    if flags["tls"] and flags["ssl"]:
+        raise ImproperlyConfigured("EMAIL_URL cannot ask for both tls=1 (STARTTLS) and ssl=1 (implicit TLS).")
+    try:
+        port = parts.port or (465 if flags["ssl"] else 587 if flags["tls"] else 25)
+        timeout = int(options.get("timeout", "10"))
+    except ValueError:
+        raise ImproperlyConfigured(f"EMAIL_URL has a malformed port or timeout: {url!r}.") from None
+    if not parts.hostname:
+        raise ImproperlyConfigured("EMAIL_URL must name a host, e.g. smtp://user:pass@mail.example:587/?tls=1.")
+    return {
+        "EMAIL_BACKEND": _EMAIL_BACKENDS["smtp"],
+        "EMAIL_HOST": parts.hostname,
+        "EMAIL_PORT": port,
+        "EMAIL_HOST_USER": unquote(parts.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+        "EMAIL_USE_TLS": flags["tls"],
+        "EMAIL_USE_SSL": flags["ssl"],
+        "EMAIL_TIMEOUT": timeout,
+    }

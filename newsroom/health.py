@@ -63,6 +63,16 @@ def check_worker(database_ok: bool) -> dict:
     }
 
 
+def check_classifier() -> dict:
+    """The section model this process classifies with; a broken one is reported, never fatal."""
+    from articles.classify.model import model_status
+
+    try:
+        return model_status()
+    except Exception as exc:  # a health check must answer whatever happens
+        return {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:300]}
+
+
 @never_cache
 def healthz(request):
     database = check_database()
@@ -71,6 +81,9 @@ def healthz(request):
     status = "ok" if database["ok"] and broker["ok"] and worker["ok"] else "degraded"
     if not database["ok"]:
         status = "down"
-    body = {"status": status, "database": database, "broker": broker, "worker": worker}
+    classifier = check_classifier()
+    if status == "ok" and not classifier["ok"]:
+        status = "degraded"  # sections come from the rules alone until the model is fixed
+    body = {"status": status, "database": database, "broker": broker, "worker": worker, "classifier": classifier}
     # Only a dead database makes the site unusable; a broker or worker outage degrades ingest only.
     return JsonResponse(body, status=503 if not database["ok"] else 200)

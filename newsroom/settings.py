@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from newsroom.env import database_from_url, env_bool, env_int, env_list, env_str
+from newsroom.env import database_from_url, email_from_url, env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("NEWSROOM_VAR_DIR") or BASE_DIR / "var")
@@ -44,9 +44,13 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.postgres",
+    "django.contrib.sitemaps",
     "axes",
     "localities",
     "articles",
+    "elections",
+    "subscriptions",
+    "pictures",
 ]
 
 MIDDLEWARE = [
@@ -142,6 +146,9 @@ else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         # With acks_late, a task whose worker died is redelivered after this many seconds.
         "visibility_timeout": env_int("NEWSROOM_VISIBILITY_TIMEOUT", 600, minimum=30),
+        # ...found by a sweep every this many seconds (kombu's default: every 10th call, 10 s apart).
+        "unacked_restore_interval": env_int("NEWSROOM_BROKER_RESTORE_SECONDS", 100, minimum=1),
+        "unacked_restore_throttle": 1,
         "socket_connect_timeout": 2,
         "socket_timeout": 5,
     }
@@ -158,6 +165,11 @@ CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "articles.tasks.heartbeat", "schedule": 60.0},
     # Ingestion: queue the sources that are due, oldest first (articles.tasks.dispatch_due_sources).
     "dispatch-due-sources": {"task": "articles.tasks.dispatch_due_sources", "schedule": 60.0},
+    # The desk teaches the classifier: retrain once enough editors' examples came in (articles.classify.training).
+    "retrain-classifier": {"task": "articles.tasks.retrain_classifier", "schedule": 3600.0},
+    # Subscribers (subscriptions/): digests at each one's hour, keyword alerts within minutes.
+    "send-digests": {"task": "subscriptions.tasks.send_digests", "schedule": 60.0},
+    "send-alerts": {"task": "subscriptions.tasks.send_alerts", "schedule": 60.0},
 }
 
 # --- I18n -----------------------------------------------------------------------------------
@@ -171,6 +183,10 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded and generated files (thumbnails, pictures/): local folder, served by pictures.views.media
+# with long cache headers. Another Django storage backend can replace "default" in production.
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env_str("NEWSROOM_MEDIA_ROOT") or VAR_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -187,7 +203,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 NEWSROOM_CSP = env_str(
     "NEWSROOM_CSP",
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' https: http: data:; "
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self'; "
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
     "frame-ancestors 'none'",
 )
@@ -255,13 +271,30 @@ NEWSROOM_HEARTBEAT_STALE_SECONDS = env_int("NEWSROOM_HEARTBEAT_STALE_SECONDS", 3
 NEWSROOM_DISPATCH_BATCH = env_int("NEWSROOM_DISPATCH_BATCH", 2000, minimum=1)
 NEWSROOM_FETCH_PER_HOST = env_int("NEWSROOM_FETCH_PER_HOST", 2, minimum=1)
 NEWSROOM_MAX_ENTRIES = env_int("NEWSROOM_MAX_ENTRIES", 500, minimum=1)
+# A fetch gives up after this many seconds in all. On SQLite a poll's lease (a column) expires after
+# NEWSROOM_LEASE_SECONDS, far above a fetch plus its store, so that a killed worker's source is polled again.
+NEWSROOM_FETCH_TOTAL_TIMEOUT = env_int("NEWSROOM_FETCH_TOTAL_TIMEOUT", 20, minimum=1)
+NEWSROOM_LEASE_SECONDS = env_int("NEWSROOM_LEASE_SECONDS", 120, minimum=1)
 
-# Sorting: how often (seconds) each process checks whether aliases or section rules were edited.
-GAZETTEER_REFRESH_SECONDS = env_int("NEWSROOM_GAZETTEER_REFRESH_SECONDS", 2, minimum=0)
-CLASSIFY_REFRESH_SECONDS = env_int("NEWSROOM_CLASSIFY_REFRESH_SECONDS", 2, minimum=0)
+# Classification: how often (seconds) each process checks whether aliases or section rules were edited.
+NEWSROOM_GAZETTEER_REFRESH_SECONDS = env_int("NEWSROOM_GAZETTEER_REFRESH_SECONDS", 2, minimum=0)
+NEWSROOM_CLASSIFY_REFRESH_SECONDS = env_int("NEWSROOM_CLASSIFY_REFRESH_SECONDS", 2, minimum=0)
+# The hourly retraining runs once this many editors' examples came in since the last training run.
+NEWSROOM_RETRAIN_MIN_EXAMPLES = env_int("NEWSROOM_RETRAIN_MIN_EXAMPLES", 50, minimum=1)
 
 # Timelines: how long built pages and feeds stay cached (a new story invalidates them at once).
 NEWSROOM_TIMELINE_CACHE_SECONDS = env_int("NEWSROOM_TIMELINE_CACHE_SECONDS", 60, minimum=0)
 NEWSROOM_FEED_CACHE_SECONDS = env_int("NEWSROOM_FEED_CACHE_SECONDS", 300, minimum=0)
 
+# Email (subscriptions/): EMAIL_URL such as smtp://user:pass@host:587/?tls=1; unset, the console backend.
+EMAIL_URL = env_str("EMAIL_URL")
+globals().update(email_from_url(EMAIL_URL))
+NEWSROOM_EMAIL_FROM = env_str("NEWSROOM_EMAIL_FROM", "Newsroom Thau <ne-pas-repondre@newsroom.example>")
+DEFAULT_FROM_EMAIL = NEWSROOM_EMAIL_FROM
+# Absolute links in emails (confirm, manage, unsubscribe) start with this.
+NEWSROOM_SITE_URL = env_str("NEWSROOM_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
 os.makedirs(STATIC_ROOT, exist_ok=True)  # also creates VAR_DIR
+
+# Coverage at a glance (pictures/coverage.py): a commune with no article for this many days is "silent".
+NEWSROOM_SILENT_COMMUNE_DAYS = env_int("NEWSROOM_SILENT_COMMUNE_DAYS", 3, minimum=1)

@@ -10,5 +10,9 @@ admin.site.index_title = "Bureau de la rédaction"
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    # Before articles: /communes/<slug>/elections/ is the elections hub, not the plain timeline.
+    path("", include("elections.urls")),
+    path("abonnements/", include("subscriptions.urls")),
     path("", include("articles.urls")),
+    path("", include("pictures.urls")),
 ]

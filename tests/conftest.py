@@ -1,20 +1,13 @@
 from __future__ import annotations
 
 import os
-from types import SimpleNamespace
+from collections.abc import Iterator
 
 import pytest
 
+from tests.helpers import REQUIRE_SERVICES, missing_service, replay_data_migrations
+from tests.resilience.servers import HostileServer
 from tests.services import port_answers
-
-REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
-
-
-def _missing(service: str, why: str):
-    message = f"{service} is not available: {why}"
-    if REQUIRE_SERVICES:
-        pytest.fail(f"REQUIRE_SERVICES=1 and {message}", pytrace=False)
-    pytest.skip(f"SERVICE MISSING — {message}")
 
 
 @pytest.fixture
@@ -23,7 +16,7 @@ def postgres(db):
     from django.db import connection
 
     if connection.vendor != "postgresql":
-        _missing("PostgreSQL", "the suite runs on SQLite (set DATABASE_URL or start PostgreSQL on :5432)")
+        missing_service("PostgreSQL", "the suite runs on SQLite (set DATABASE_URL or start PostgreSQL on :5432)")
     return connection
 
 
@@ -33,14 +26,14 @@ def redis_url() -> str:
     url = os.environ.get("REDIS_URL")
     if not url:
         if os.environ.get("NEWSROOM_TEST_SERVICES") == "none":
-            _missing("Redis", "NEWSROOM_TEST_SERVICES=none selects the embedded broker")
-        _missing("Redis", "REDIS_URL is unset and nothing answers on 127.0.0.1:6379")
+            missing_service("Redis", "NEWSROOM_TEST_SERVICES=none selects the embedded broker")
+        missing_service("Redis", "REDIS_URL is unset and nothing answers on 127.0.0.1:6379")
     import redis
 
     try:
         redis.Redis.from_url(url, socket_connect_timeout=1).ping()
     except redis.RedisError as exc:
-        _missing("Redis", f"{url} does not answer ({exc})")
+        missing_service("Redis", f"{url} does not answer ({exc})")
     return url
 
 
@@ -73,39 +66,6 @@ def pytest_report_header(config):
     ]
 
 
-def replay_data_migrations() -> None:
-    """Put back the reference rows (communes, sections, aliases, rules, candidates, groups) that the
-    data migrations load, after a transactional test flushed them.
-
-    Every RunPython of our apps is replayed in migration order with the live app registry. Operations
-    that need a schema editor (DDL such as triggers) are skipped: a flush keeps the schema.
-    """
-    from django.apps import apps
-    from django.db import connection, transaction
-    from django.db.migrations.loader import MigrationLoader
-    from django.db.migrations.operations.special import RunPython
-
-    graph = MigrationLoader(connection, ignore_no_migrations=True).graph
-    # Loaders read only ``schema_editor.connection``; anything that needs more is DDL, skipped below.
-    schema_editor = SimpleNamespace(connection=connection)
-    seen: set = set()
-    for leaf in graph.leaf_nodes():
-        if leaf[0] not in ("localities", "articles"):
-            continue
-        for key in graph.forwards_plan(leaf):
-            if key in seen or key[0] not in ("localities", "articles"):
-                continue
-            seen.add(key)
-            for operation in graph.nodes[key].operations:
-                if not isinstance(operation, RunPython):
-                    continue
-                try:
-                    with transaction.atomic():
-                        operation.code(apps, schema_editor)
-                except Exception:  # noqa: BLE001 - DDL helpers that need a real schema editor
-                    continue
-
-
 @pytest.fixture(autouse=True)
 def _reference_data(request):
     """Transactional tests (real workers, live server) run after a flush: give them the reference data."""
@@ -120,3 +80,12 @@ def _reference_data(request):
     if not Commune.objects.exists():
         replay_data_migrations()
     yield
+
+
+@pytest.fixture
+def hostile_server() -> Iterator[HostileServer]:
+    server = HostileServer().start()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -42,4 +42,15 @@ def _configure() -> None:
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+def services() -> str:
+    """What the suite runs on once configured: "PostgreSQL + Redis" or "SQLite + embedded broker"."""
+    database = "PostgreSQL" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "SQLite"
+    broker = "Redis" if os.environ.get("CELERY_BROKER_URL") or os.environ.get("REDIS_URL") else "embedded broker"
+    return f"{database} + {broker}"
+
+
 _configure()
+
+if __name__ == "__main__":
+    # `make test` prints this first, decided exactly as the suite decides it.
+    print(f"Tests on {services()}")

@@ -1,18 +1,19 @@
-"""The newsroom desk in the Django admin (issue #6): one module per desk.
+"""The newsroom desk in the Django admin: one module per desk.
 
-- ``stories``: the stories list, its filters and bulk actions (``story_actions``), the change form.
-- ``review``: the queue of stories "à vérifier".
+- ``article``: the articles list, its filters and bulk actions (``article_actions``), the change form.
+- ``review``: the queue of articles "à vérifier".
 - ``tagging``: editor tag changes that the classifier never undoes.
 - ``sources``: sources with their health, fetch logs, polls and recipe tests.
 - ``rules``: sections, section rules, candidates and aliases, with "reclassify" actions.
 - ``roles``: the "Éditeurs" and "Administrateurs" groups.
+- ``classifier``: editors' training examples, trained models (activate, roll back) and alias suggestions.
 """
 
 from __future__ import annotations
 
 from django.contrib import admin
 
-from articles.admin import roles, rules, sources, stories  # noqa: F401  (registers the model admins and roles)
+from articles.admin import article, classifier, roles, rules, sources  # noqa: F401  (registers the model admins and roles)
 from articles.models import FetchLog, WorkerHeartbeat
 
 

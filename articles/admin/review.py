@@ -1,4 +1,4 @@
-"""The review queue: stories "à vérifier", oldest first, each confirmed or corrected in one click."""
+"""The review queue: articles "à vérifier", oldest first, each confirmed or corrected in one click."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from articles.admin import pipeline, tagging
-from articles.admin.story_actions import log_bulk
+from articles.admin.article_actions import log_bulk
 from articles.models import Article, ArticleCommune, ArticleSection, Section
 from localities.models import Commune
 

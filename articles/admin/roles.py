@@ -28,6 +28,10 @@ EDITOR_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "candidate": ALL,
         "source": ("view", "add", "change"),
         "fetchlog": ("view",),
+        # The desk teaches the classifier: editors read examples, activate models and decide on suggestions.
+        "trainingexample": ("view",),
+        "classifiermodel": ("view", "change"),
+        "aliassuggestion": ("view", "change"),
     },
     "localities": {"commune": ("view",), "alias": ALL},
     "admin": {"logentry": ("view",)},

@@ -1,6 +1,6 @@
 """What the classifier reads: sections, section rules, candidates and commune aliases.
 
-Each has a "Reclasser les articles concernés" action: after an edit, the stories that mention the
+Each has a "Reclasser les articles concernés" action: after an edit, the articles that mention the
 phrase (or were tagged because of it) are classified again. Editor tags stay as they are.
 """
 
@@ -15,8 +15,8 @@ from articles.admin import pipeline
 from articles.models import Article, ArticleCommune, ArticleSection, Candidate, Section, SectionRule
 
 
-def touched_stories(phrases: Iterable[str]) -> QuerySet[Article]:
-    """Stories whose text mentions one of ``phrases``, or whose tags came from one of them."""
+def touched_articles(phrases: Iterable[str]) -> QuerySet[Article]:
+    """Articles whose text mentions one of ``phrases``, or whose tags came from one of them."""
     query = Q(pk__in=[])
     for phrase in {p.strip() for p in phrases if p and p.strip()}:
         query |= Q(title__icontains=phrase) | Q(summary__icontains=phrase) | Q(categories__icontains=phrase)
@@ -26,18 +26,18 @@ def touched_stories(phrases: Iterable[str]) -> QuerySet[Article]:
 
 
 def reclassify_for(modeladmin, request, phrases: Iterable[str]) -> None:
-    count = pipeline.reclassify(touched_stories(phrases))
+    count = pipeline.reclassify(touched_articles(phrases))
     pipeline.bump_timelines()
     modeladmin.message_user(request, f"{count} article(s) concerné(s) reclassé(s).", messages.SUCCESS)
 
 
 @admin.action(description="Reclasser les articles concernés", permissions=["change"])
-def reclassify_rule_stories(modeladmin, request, queryset):
+def reclassify_rule_articles(modeladmin, request, queryset):
     reclassify_for(modeladmin, request, queryset.values_list("phrase", flat=True))
 
 
 @admin.action(description="Reclasser les articles concernés", permissions=["change"])
-def reclassify_candidate_stories(modeladmin, request, queryset):
+def reclassify_candidate_articles(modeladmin, request, queryset):
     phrases = [p for c in queryset for p in (c.name, c.list_name)]
     reclassify_for(modeladmin, request, phrases)
 
@@ -56,7 +56,7 @@ class SectionRuleAdmin(admin.ModelAdmin):
     list_filter = ["section", "kind", "enabled"]
     list_select_related = ["section"]
     search_fields = ["phrase"]
-    actions = [reclassify_rule_stories]
+    actions = [reclassify_rule_articles]
 
 
 @admin.register(Candidate)
@@ -66,35 +66,23 @@ class CandidateAdmin(admin.ModelAdmin):
     list_select_related = ["commune"]
     search_fields = ["name", "list_name"]
     autocomplete_fields = ["commune"]
-    actions = [reclassify_candidate_stories]
+    actions = [reclassify_candidate_articles]
 
 
 def register_alias_admin(site: admin.AdminSite = admin.site) -> None:
-    """Give the alias admin (localities, issue #4) the reclassify action, from this side of the import rule."""
+    """Give localities' alias admin the reclassify action, from this side of the import rule
+    (localities knows nothing about articles)."""
     import localities.admin  # noqa: F401  (its own AliasAdmin must be registered first, to be extended)
+    from localities.models import Alias
 
-    try:
-        from localities.models import Alias
-    except ImportError:
-        return  # the classifier's aliases are not there yet
-    base = type(site.get_model_admin(Alias)) if site.is_registered(Alias) else PlainAliasAdmin
+    base = type(site.get_model_admin(Alias))
 
     @admin.action(description="Reclasser les articles concernés", permissions=["change"])
-    def reclassify_alias_stories(modeladmin, request, queryset):
+    def reclassify_alias_articles(modeladmin, request, queryset):
         reclassify_for(modeladmin, request, queryset.values_list("phrase", flat=True))
 
     class AliasAdmin(base):
-        actions = [*(base.actions or []), reclassify_alias_stories]
+        actions = [*(base.actions or []), reclassify_alias_articles]
 
-    if site.is_registered(Alias):
-        site.unregister(Alias)
+    site.unregister(Alias)
     site.register(Alias, AliasAdmin)
-
-
-class PlainAliasAdmin(admin.ModelAdmin):
-    """Used only while localities has no alias admin of its own."""
-
-    list_display = ["phrase", "commune", "kind", "weight", "enabled"]
-    list_filter = ["kind", "enabled", "commune"]
-    list_select_related = ["commune"]
-    search_fields = ["phrase"]

@@ -18,8 +18,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from articles.admin import pipeline
+from articles.admin.article_actions import log_bulk
 from articles.admin.source_forms import AddSourceForm, RecipeTestForm
-from articles.admin.story_actions import log_bulk
 from articles.models import FetchLog, Source
 
 logger = logging.getLogger(__name__)
@@ -51,12 +51,8 @@ class FetchLogInline(admin.TabularInline):
 
 @admin.action(description="Relever maintenant", permissions=["change"])
 def poll_now(modeladmin, request, queryset):
-    try:
-        for source in queryset:
-            pipeline.enqueue_poll(source)
-    except pipeline.PipelineMissing as exc:
-        modeladmin.message_user(request, str(exc), messages.ERROR)
-        return
+    for source in queryset:
+        pipeline.enqueue_poll(source)
     modeladmin.message_user(request, f"Relevé demandé pour {len(queryset)} source(s).", messages.SUCCESS)
 
 
@@ -88,7 +84,7 @@ class SourceAdmin(admin.ModelAdmin):
         "last_success_at",
         "error_count",
         "next_check_at",
-        "stories_7d",
+        "articles_7d",
         "needs_attention",
     ]
     list_filter = ["needs_attention", "enabled", "kind"]
@@ -141,7 +137,7 @@ class SourceAdmin(admin.ModelAdmin):
         )
 
     @admin.display(description="articles (7 jours)", ordering="recent_count")
-    def stories_7d(self, source: Source) -> int:
+    def articles_7d(self, source: Source) -> int:
         return source.recent_count
 
     @admin.display(description="état", ordering="error_count")
@@ -177,8 +173,6 @@ class SourceAdmin(admin.ModelAdmin):
                     section=data["default_section"],
                     commune=data["default_commune"],
                 )
-            except pipeline.PipelineMissing as exc:
-                form.add_error(None, str(exc))
             except ValueError as exc:  # discovery read a stranger's site: say what went wrong, keep the form
                 logger.info("discovery failed for %s: %s", data["url"], exc)
                 form.add_error("url", f"Impossible d’ajouter cette source : {exc}")
@@ -198,12 +192,8 @@ class SourceAdmin(admin.ModelAdmin):
         if not self.has_change_permission(request):
             raise PermissionDenied
         source = get_object_or_404(Source, pk=pk)
-        try:
-            pipeline.enqueue_poll(source)
-        except pipeline.PipelineMissing as exc:
-            self.message_user(request, str(exc), messages.ERROR)
-        else:
-            self.message_user(request, f"Relevé de « {source} » demandé.")
+        pipeline.enqueue_poll(source)
+        self.message_user(request, f"Relevé de « {source} » demandé.")
         return redirect(reverse(f"{self.admin_site.name}:articles_source_change", args=[source.pk]))
 
     def test_recipe_view(self, request, pk: int):
@@ -217,8 +207,6 @@ class SourceAdmin(admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             try:
                 items = pipeline.preview_recipe(form.cleaned_data["url"], form.cleaned_data["recipe"], timezone.now())
-            except pipeline.PipelineMissing as exc:
-                form.add_error(None, str(exc))
             except ValueError as exc:
                 form.add_error(None, f"Échec de l’extraction : {exc}")
         context = {

@@ -16,7 +16,11 @@ from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from django.dispatch import Signal
 from django.utils import timezone
+
+# Sent by `make run` once the demo sources are registered: other apps load their own demo data.
+demo_starting = Signal()
 
 FILES = Path(__file__).resolve().parent / "files"
 OPML = Path(__file__).resolve().parent / "sources-locales.opml"
@@ -43,7 +47,8 @@ DEMO_SOURCES = [
 ]
 
 _PLACEHOLDER = re.compile(rb"@@(AGO|ISO|BASE)(?::(\d+))?@@")
-_TYPES = {".xml": "application/rss+xml", ".atom": "application/atom+xml", ".html": "text/html", ".opml": "text/xml"}
+_TYPES = {".xml": "application/rss+xml", ".atom": "application/atom+xml", ".html": "text/html", ".opml": "text/xml",
+          ".jpg": "image/jpeg"}  # fmt: skip
 
 
 def render(name: str, base_url: str, started: datetime) -> bytes:
@@ -72,7 +77,8 @@ class _Handler(SimpleHTTPRequestHandler):
 
     def _send(self, status: int, body: bytes, content_type: str) -> None:
         self.send_response(status)
-        self.send_header("Content-Type", f"{content_type}; charset=utf-8")
+        text = not content_type.startswith("image/")
+        self.send_header("Content-Type", f"{content_type}; charset=utf-8" if text else content_type)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)

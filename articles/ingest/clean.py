@@ -57,7 +57,7 @@ def clean_html(value: str, base: str = "") -> str:
     """Sanitise feed HTML with an allowlist; links get rel="noopener noreferrer nofollow".
 
     Relative links are made absolute against ``base`` (the entry's xml:base, or the page's URL),
-    so a story's "lire la suite" still points at its source once shown on our pages.
+    so an article's "lire la suite" still points at its source once shown on our pages.
     """
     if not value:
         return ""

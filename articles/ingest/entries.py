@@ -7,7 +7,9 @@ from datetime import datetime
 
 
 @dataclass
-class Entry:
+class FeedItem:
+    """One item of a feed or of a scraped listing, cleaned, before it is stored as an article."""
+
     title: str  # plain text
     url: str  # absolute http(s), tracking parameters stripped; may be "" when the source gave none
     guid: str = ""

@@ -22,7 +22,6 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 MAX_REDIRECTS = 5
 CONNECT_TIMEOUT = 10.0
-TOTAL_TIMEOUT = 20.0
 MAX_BYTES = 15 * 1024 * 1024
 CHUNK = 64 * 1024
 REDIRECT_CODES = {301, 302, 303, 307, 308}
@@ -152,11 +151,12 @@ def _retry_after(value: str | None) -> int | None:
     return max(0, int(when.timestamp() - time.time()))
 
 
-def fetch(url: str, *, etag: str = "", last_modified: str = "", max_bytes: int | None = None) -> FetchResult:
-    """GET ``url`` politely. Raises FetchError with a readable reason; never returns a partial body."""
-    max_bytes = max_bytes or MAX_BYTES
-    started = time.monotonic()
-    deadline = started + TOTAL_TIMEOUT
+def total_timeout() -> float:
+    """Seconds a whole fetch may take, redirects and body included (NEWSROOM_FETCH_TOTAL_TIMEOUT)."""
+    return float(settings.NEWSROOM_FETCH_TOTAL_TIMEOUT)
+
+
+def _request_headers(etag: str, last_modified: str) -> dict[str, str]:
     headers = {
         "User-Agent": settings.NEWSROOM_USER_AGENT,
         "Accept": "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, "
@@ -167,36 +167,48 @@ def fetch(url: str, *, etag: str = "", last_modified: str = "", max_bytes: int |
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
-    session = _session()
+    return headers
+
+
+def _get(url: str, headers: dict[str, str], deadline: float) -> requests.Response:
+    """One hop: a streamed GET that follows no redirect, its failures turned into FetchError."""
+    check_url(url)
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise FetchError(f"Délai dépassé : pas de réponse complète en {total_timeout():.0f} secondes.")
+    try:
+        return _session().get(
+            url,
+            headers=headers,
+            stream=True,
+            allow_redirects=False,
+            timeout=(min(CONNECT_TIMEOUT, remaining), remaining),
+        )
+    except BlockedAddress:
+        raise
+    except requests.exceptions.ConnectionError as exc:
+        blocked = _find_cause(exc, BlockedAddress)
+        if blocked:
+            raise blocked from None
+        if isinstance(exc, requests.exceptions.ConnectTimeout):
+            raise FetchError("Délai de connexion dépassé (10 secondes).") from None
+        raise FetchError(f"Connexion impossible : {_short(exc)}") from None
+    except requests.exceptions.Timeout:
+        raise FetchError("Délai dépassé : le serveur ne répond pas.") from None
+    except requests.exceptions.RequestException as exc:
+        raise FetchError(f"Requête impossible : {_short(exc)}") from None
+
+
+def fetch(url: str, *, etag: str = "", last_modified: str = "", max_bytes: int | None = None) -> FetchResult:
+    """GET ``url`` politely. Raises FetchError with a readable reason; never returns a partial body."""
+    max_bytes = max_bytes or MAX_BYTES
+    started = time.monotonic()
+    deadline = started + total_timeout()
+    headers = _request_headers(etag, last_modified)
     permanent = True
     current = url
     for hop in range(MAX_REDIRECTS + 1):
-        check_url(current)
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise FetchError("Délai dépassé : pas de réponse complète en 20 secondes.")
-        try:
-            response = session.get(
-                current,
-                headers=headers,
-                stream=True,
-                allow_redirects=False,
-                timeout=(min(CONNECT_TIMEOUT, remaining), remaining),
-            )
-        except BlockedAddress:
-            raise
-        except requests.exceptions.ConnectionError as exc:
-            blocked = _find_cause(exc, BlockedAddress)
-            if blocked:
-                raise blocked from None
-            if isinstance(exc, requests.exceptions.ConnectTimeout):
-                raise FetchError("Délai de connexion dépassé (10 secondes).") from None
-            raise FetchError(f"Connexion impossible : {_short(exc)}") from None
-        except requests.exceptions.Timeout:
-            raise FetchError("Délai dépassé : le serveur ne répond pas.") from None
-        except requests.exceptions.RequestException as exc:
-            raise FetchError(f"Requête impossible : {_short(exc)}") from None
-        with response:
+        with _get(current, headers, deadline) as response:
             if response.status_code in REDIRECT_CODES and response.headers.get("Location"):
                 if hop == MAX_REDIRECTS:
                     raise FetchError(f"Trop de redirections (plus de {MAX_REDIRECTS}).", status=response.status_code)
@@ -209,16 +221,14 @@ def fetch(url: str, *, etag: str = "", last_modified: str = "", max_bytes: int |
                 headers={key.lower(): value for key, value in response.headers.items()},
                 permanent_url=current if permanent and current != url else None,
             )
-            if response.status_code == 304:
-                result.elapsed = time.monotonic() - started
-                return result
             if response.status_code >= 400:
                 raise FetchError(
                     f"Le serveur a répondu HTTP {response.status_code} {response.reason or ''}".strip() + ".",
                     status=response.status_code,
                     retry_after=_retry_after(response.headers.get("Retry-After")),
                 )
-            result.body = _read_body(response, deadline, max_bytes)
+            if response.status_code != 304:
+                result.body = _read_body(response, deadline, max_bytes)
             result.elapsed = time.monotonic() - started
             return result
     raise AssertionError("unreachable")
@@ -242,7 +252,7 @@ def _read_body(response: requests.Response, deadline: float, max_bytes: int) -> 
             if size > max_bytes:
                 raise FetchError(f"Réponse trop grosse : plus de {max_bytes} octets, lecture interrompue.")
             if time.monotonic() > deadline:
-                raise FetchError("Délai dépassé : le corps n’est pas arrivé en 20 secondes.")
+                raise FetchError(f"Délai dépassé : le corps n’est pas arrivé en {total_timeout():.0f} secondes.")
             chunks.append(chunk)
     except FetchError:
         raise

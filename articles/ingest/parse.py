@@ -8,6 +8,7 @@ or reach outside (SYSTEM/PUBLIC entities): such a feed fails fast with a readabl
 from __future__ import annotations
 
 import calendar
+import html
 import json
 import re
 from dataclasses import dataclass, field
@@ -16,11 +17,12 @@ from datetime import UTC, datetime
 import feedparser
 
 from articles.ingest.clean import clean_html, clean_url, plain_text
-from articles.ingest.entries import Entry
+from articles.ingest.entries import FeedItem
 
 MAX_ENTITY_DECLARATIONS = 32
 MAX_ENTITY_VALUE = 1024
 _PROLOG_END = re.compile(rb"<(?:rss|feed|rdf:RDF|RDF|channel)\b", re.IGNORECASE)
+_FIRST_IMG = re.compile(r"""<img\b[^>]*?\ssrc\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
 _ENTITY = re.compile(rb"<!ENTITY\s+(%\s*)?([^\s>]+)\s+(SYSTEM|PUBLIC|\"[^\"]*\"|'[^']*')", re.IGNORECASE)
 
 
@@ -33,7 +35,7 @@ class ParsedFeed:
     title: str = ""
     link: str = ""
     ttl_minutes: int | None = None
-    entries: list[Entry] = field(default_factory=list)
+    entries: list[FeedItem] = field(default_factory=list)
     total: int = 0  # entries in the document, before the per-poll cap
 
 
@@ -89,7 +91,7 @@ def parse_feed(body: bytes, *, headers: dict[str, str], base_url: str, max_entri
     return parsed
 
 
-def _entry(raw, base_url: str) -> Entry:
+def _entry(raw, base_url: str) -> FeedItem:
     link = clean_url(raw.get("link", ""), base_url)
     summary = raw.get("summary", "")
     detail = raw.get("summary_detail") or {}
@@ -108,7 +110,7 @@ def _entry(raw, base_url: str) -> Entry:
         except (OverflowError, ValueError, OSError):
             published = None
     raw_date = (raw.get("published") or raw.get("updated") or "")[:200]
-    return Entry(
+    return FeedItem(
         title=title,
         url=link,
         guid=(raw.get("id") or "").strip(),
@@ -136,7 +138,9 @@ def _image(raw, base_url: str) -> str:
     image = raw.get("image")
     if isinstance(image, dict) and image.get("href"):
         return clean_url(image["href"], base_url)
-    return ""
+    # Last resort, the summary's first <img> (the cleaned summary keeps no images).
+    found = _FIRST_IMG.search(raw.get("summary") or "")
+    return clean_url(html.unescape(found.group(1)), base_url) if found else ""
 
 
 def _parse_json_feed(body: bytes, base_url: str, max_entries: int) -> ParsedFeed:
@@ -160,7 +164,7 @@ def _parse_json_feed(body: bytes, base_url: str, max_entries: int) -> ParsedFeed
         summary_html = clean_html(str(summary), base=base_url)
         title = plain_text(str(item.get("title") or "")) or plain_text(summary_html, 120) or "(sans titre)"
         parsed.entries.append(
-            Entry(
+            FeedItem(
                 title=title,
                 url=clean_url(str(item.get("url") or ""), base_url),
                 guid=str(item.get("id") or "").strip(),

@@ -122,23 +122,29 @@ def _poll(source: Source, now: datetime, lease: Lease) -> PollResult:
         return _record_unchanged(source, now, response, started, lease)
 
     try:
-        if source.kind == Source.Kind.SCRAPE:
-            entries = extract_items(
-                response.body, source.recipe, response.url, now, limit=settings.NEWSROOM_MAX_ENTRIES
-            )
-            ttl = None
-        else:
-            parsed = parse_feed(
-                response.body,
-                headers=response.headers,
-                base_url=response.url,
-                max_entries=settings.NEWSROOM_MAX_ENTRIES,
-            )
-            entries, ttl = parsed.entries, parsed.ttl_minutes
+        entries, ttl = _read_entries(source, response, now)
     except (ParseError, RecipeError) as exc:
         # The validators are not kept, so the next poll fetches and parses in full again.
         return _record_error(source, now, str(exc), response.status, time.monotonic() - started)
+    counts = _store(source, entries, ttl, now, response, digest, started)
+    return PollResult(source.pk, "ok", counts.new, counts.updated, counts.unchanged)
 
+
+def _read_entries(source: Source, response: FetchResult, now: datetime) -> tuple[list, int | None]:
+    """The entries of a fetched body, by the source's recipe or as a feed, and the feed's TTL (minutes)."""
+    if source.kind == Source.Kind.SCRAPE:
+        items = extract_items(response.body, source.recipe, response.url, now, limit=settings.NEWSROOM_MAX_ENTRIES)
+        return items, None
+    parsed = parse_feed(
+        response.body, headers=response.headers, base_url=response.url, max_entries=settings.NEWSROOM_MAX_ENTRIES
+    )
+    return parsed.entries, parsed.ttl_minutes
+
+
+def _store(
+    source: Source, entries: list, ttl: int | None, now: datetime, response: FetchResult, digest: str, started: float
+) -> StoreCounts:
+    """Articles, the source's state and the fetch log, in ONE transaction."""
     with transaction.atomic():
         counts = store_entries(source, entries, now)
         source.interval = schedule.adaptive_interval((e.published for e in entries), now, source.interval)
@@ -151,7 +157,7 @@ def _poll(source: Source, now: datetime, lease: Lease) -> PollResult:
         _mark_success(source, now, response.status, delay)
         save_poll_state(source, _SUCCESS_FIELDS, _log(source, now, FetchLog.Outcome.OK, response, started, counts))
         _moved(response)
-    return PollResult(source.pk, "ok", counts.new, counts.updated, counts.unchanged)
+    return counts
 
 
 def _mark_success(source: Source, now: datetime, status: int, delay: int) -> None:

@@ -21,10 +21,10 @@ def clamp(seconds: float) -> int:
 
 
 def adaptive_interval(published: Iterable[datetime | None], now: datetime, current: int) -> int:
-    """Two checks per expected story, from the publishing rate over the last week.
+    """Two checks per expected article, from the publishing rate over the last week.
 
-    The rate is measured since the oldest story of the week still in the feed, so a short feed of
-    a busy site (20 stories in two hours) reads as busy, not as 20 stories a week.
+    The rate is measured since the oldest article of the week still in the feed, so a short feed of
+    a busy site (20 articles in two hours) reads as busy, not as 20 articles a week.
     """
     dates = [when for when in published if when is not None]
     if not dates:

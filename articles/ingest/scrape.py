@@ -1,6 +1,6 @@
 """Scrape sources: a listing page with no feed, read with a recipe of CSS selectors.
 
-A recipe is a dict: ``item`` (one per story), ``title``, ``link`` and optionally ``summary``,
+A recipe is a dict: ``item`` (one per article), ``title``, ``link`` and optionally ``summary``,
 ``date``, ``image``, ``commune`` and ``section``, each a CSS selector inside the item. The commune
 and section texts travel as feed categories, where the classifier reads them.
 """
@@ -14,7 +14,7 @@ from soupsieve import SelectorSyntaxError
 
 from articles.ingest.clean import clean_html, clean_url, plain_text
 from articles.ingest.dates import parse_french_date
-from articles.ingest.entries import Entry
+from articles.ingest.entries import FeedItem
 
 REQUIRED = ("item", "title", "link")
 OPTIONAL = ("summary", "date", "image", "commune", "section")
@@ -46,8 +46,8 @@ def check_recipe(recipe: dict) -> None:
 
 def extract_items(
     html: bytes | str, recipe: dict, base_url: str, fetched_at: datetime, *, limit: int = 500
-) -> list[Entry]:
-    """The stories of a listing page (at most ``limit``), cleaned, dates relative to ``fetched_at``; never saved."""
+) -> list[FeedItem]:
+    """The articles of a listing page (at most ``limit``), cleaned, dates relative to ``fetched_at``; never saved."""
     check_recipe(recipe)
     soup = BeautifulSoup(html, "lxml")
     items = []
@@ -60,7 +60,7 @@ def extract_items(
             href = link_node.get("href") or (link_node.find("a", href=True) or {}).get("href", "")
         url = clean_url(href, base_url)
         if not title or not url:
-            continue  # a card without a headline or a link is decoration, not a story
+            continue  # a card without a headline or a link is decoration, not an article
         summary_node = _one(node, recipe.get("summary"))
         date_node = _one(node, recipe.get("date"))
         image_node = _one(node, recipe.get("image"))
@@ -76,7 +76,7 @@ def extract_items(
             if text_node is not None and plain_text(text_node.get_text(" ")):
                 categories.append(plain_text(text_node.get_text(" "), 100))
         items.append(
-            Entry(
+            FeedItem(
                 title=title,
                 url=url,
                 summary=clean_html(summary_node.decode_contents(), base=base_url) if summary_node else "",

@@ -6,7 +6,6 @@ nothing half-written and the next poll stores the same entries once.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import logging
 from collections import defaultdict
@@ -17,9 +16,10 @@ from django.db import transaction
 from django.db.models import Subquery
 
 from articles import classify
-from articles.ingest import locks
-from articles.ingest.entries import Entry
+from articles.ingest import locks, pg
+from articles.ingest.entries import FeedItem
 from articles.models import Article, FetchLog, Source
+from pictures.tasks import queue_thumbnails
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +46,7 @@ def _link_tag(url: str) -> str:
     return hashlib.sha1(url.encode()).hexdigest()[:12]
 
 
-def identity(entry: Entry) -> str:
+def identity(entry: FeedItem) -> str:
     """The guid; else the normalised link; else a hash of title and date."""
     if entry.guid:
         return _fit(entry.guid)
@@ -55,12 +55,12 @@ def identity(entry: Entry) -> str:
     return "hash:" + hashlib.sha1(f"{entry.title}\n{entry.raw_date}".encode()).hexdigest()
 
 
-def identities(entries: list[Entry]) -> list[tuple[str, str | None]]:
+def identities(entries: list[FeedItem]) -> list[tuple[str, str | None]]:
     """(identity, former identity to look for) per entry.
 
-    Some feeds reuse one guid for different stories: when one poll shows a guid with several links,
+    Some feeds reuse one guid for different articles: when one poll shows a guid with several links,
     those entries key on guid plus link (like Miniflux). The other form is looked up as well, so a
-    story keeps its row when its guid becomes shared, or stops being shared, between polls.
+    article keeps its row when its guid becomes shared, or stops being shared, between polls.
     """
     links_by_guid: dict[str, set[str]] = defaultdict(set)
     for entry in entries:
@@ -80,7 +80,7 @@ def identities(entries: list[Entry]) -> list[tuple[str, str | None]]:
     return result
 
 
-def store_entries(source: Source, entries: list[Entry], fetched_at: datetime) -> StoreCounts:
+def store_entries(source: Source, entries: list[FeedItem], fetched_at: datetime) -> StoreCounts:
     """Insert new entries and update changed ones. Must run inside the poll's transaction."""
     counts = StoreCounts()
     keys = identities(entries)
@@ -91,7 +91,7 @@ def store_entries(source: Source, entries: list[Entry], fetched_at: datetime) ->
     changed: list[Article] = []
     for entry, (key, former) in zip(entries, keys, strict=True):
         if key in seen:
-            continue  # the same story twice in one document
+            continue  # the same article twice in one document
         seen.add(key)
         article = existing.get(key)
         if article is None and former and former in existing:
@@ -110,6 +110,7 @@ def store_entries(source: Source, entries: list[Entry], fetched_at: datetime) ->
     results = _classify_unsaved(fresh)  # new rows go in with their confidence already set
     if fresh:
         Article.objects.bulk_create(fresh)
+        queue_thumbnails(fresh)  # a separate task, sent once the poll has committed (pictures/tasks.py)
     for article in changed:
         article.save(update_fields=[*_COMPARED, "updated"])
     counts.new, counts.updated = len(fresh), len(changed)
@@ -120,7 +121,7 @@ def store_entries(source: Source, entries: list[Entry], fetched_at: datetime) ->
     return counts
 
 
-def _new_article(source: Source, key: str, entry: Entry, fetched_at: datetime) -> Article:
+def _new_article(source: Source, key: str, entry: FeedItem, fetched_at: datetime) -> Article:
     published = entry.published
     if published is None or published > fetched_at + FUTURE_TOLERANCE:
         published = fetched_at  # the raw string stays in raw_date for editors
@@ -138,7 +139,7 @@ def _new_article(source: Source, key: str, entry: Entry, fetched_at: datetime) -
     )
 
 
-def _update(article: Article, entry: Entry) -> bool:
+def _update(article: Article, entry: FeedItem) -> bool:
     values = {
         "title": entry.title[:500],
         "summary": entry.summary,
@@ -159,15 +160,15 @@ def _classify_unsaved(articles: list[Article]) -> list | None:
     try:
         return classify.classify_unsaved(articles)
     except Exception:
-        logger.exception("classification of %d new stories failed; they are stored untagged", len(articles))
+        logger.exception("classification of %d new articles failed; they are stored untagged", len(articles))
         return None
 
 
 def _classify_all(articles: list[Article], *, new: bool = False, results: list | None = None) -> None:
-    """Classify in one savepoint; if anything breaks, redo one savepoint per story.
+    """Classify in one savepoint; if anything breaks, redo one savepoint per article.
 
-    A classifier that breaks (even in SQL) then loses only that story's tags, never the poll, and
-    the common case costs a few statements per poll instead of several per story.
+    A classifier that breaks (even in SQL) then loses only that article's tags, never the poll, and
+    the common case costs a few statements per poll instead of several per article.
     """
     if not articles:
         return
@@ -188,55 +189,30 @@ def _classify_all(articles: list[Article], *, new: bool = False, results: list |
 def save_poll_state(source: Source, fields: list[str], log: FetchLog, *, release=None) -> None:
     """Save the poll's ``fields`` of the source, add its fetch log and keep the last KEEP_LOGS.
 
-    On PostgreSQL this is ONE statement (an UPDATE, an INSERT and a DELETE chained in a CTE), so a
-    304 poll writes its state in one round trip and needs no transaction of its own. Poll state
-    sends no signal: it changes nothing a reader sees (stories bump the timelines themselves).
-    ``release``, a locks.Lease, is freed in the same round trip, after the write has committed.
+    Poll state sends no signal: it changes nothing a reader sees (articles bump the timelines
+    themselves). ``release``, a locks.Lease, is freed once the write has committed.
+    On PostgreSQL this is one statement, sent with the unlocks in one message (``pg.py`` says why).
     """
     connection = transaction.get_connection()
-    if connection.vendor != "postgresql":
-        with transaction.atomic():
-            Source.objects.filter(pk=source.pk).update(**{name: getattr(source, name) for name in fields})
-            log.save()
-            prune_logs(source.pk)
+    if connection.vendor == "postgresql":
+        _save_poll_state_in_one_message(source, fields, log, release)
         return
-    quote = connection.ops.quote_name
-    updated = [Source._meta.get_field(name) for name in fields]
-    logged = [f for f in FetchLog._meta.concrete_fields if not f.primary_key and f.attname != "source_id"]
-    sql = (
-        f"WITH changed AS (UPDATE {quote(Source._meta.db_table)} SET "
-        + ", ".join(f"{quote(f.column)} = %s" for f in updated)
-        + " WHERE id = %s RETURNING id), "
-        f"logged AS (INSERT INTO {quote(FetchLog._meta.db_table)} (source_id, "
-        + ", ".join(quote(f.column) for f in logged)
-        + ") SELECT changed.id, "
-        + ", ".join("%s" for _ in logged)
-        + " FROM changed) "
-        # The new log is not visible to this DELETE (same snapshot): keep the KEEP_LOGS - 1 newest.
-        f"DELETE FROM {quote(FetchLog._meta.db_table)} WHERE source_id = %s AND id IN ("
-        f"SELECT id FROM {quote(FetchLog._meta.db_table)} WHERE source_id = %s "
-        "ORDER BY started DESC, id DESC OFFSET %s)"
-    )
-    params = [f.get_db_prep_save(getattr(source, f.attname), connection) for f in updated]
-    params.append(source.pk)
-    params += [f.get_db_prep_save(f.pre_save(log, True), connection) for f in logged]
-    params += [source.pk, source.pk, KEEP_LOGS - 1]
-    if release is None or not connection.get_autocommit():
-        with connection.cursor() as cursor:
+    with transaction.atomic():
+        Source.objects.filter(pk=source.pk).update(**{name: getattr(source, name) for name in fields})
+        log.save()
+        prune_logs(source.pk)
+
+
+def _save_poll_state_in_one_message(source: Source, fields: list[str], log: FetchLog, release) -> None:
+    sql, params = pg.record_poll_sql(source, fields, log, KEEP_LOGS)
+    if release is None or not transaction.get_connection().get_autocommit():
+        with transaction.get_connection().cursor() as cursor:
             cursor.execute(sql, params)
         return
-    # Several statements in one message: the write commits before the locks are freed, so the
-    # next poll of this source always reads the state written here.
     unlock, unlock_params = release.release_sql()
     try:
-        with connection.cursor() as cursor:
-            cursor.execute(f"BEGIN; {sql}; COMMIT; {unlock}", [*params, *unlock_params])
+        pg.record_and_unlock(sql, params, unlock, unlock_params)
     except Exception:
-        # The message stopped at the error, inside our BEGIN: end that transaction so the
-        # connection stays usable; the locks are still held and freed by the caller.
-        if connection.connection is not None:
-            with contextlib.suppress(Exception):
-                connection.connection.execute("ROLLBACK")
         locks.drop_dead_connection()
         raise
     release.released()
@@ -260,8 +236,7 @@ def relax_commit_durability() -> None:
 
     def apply(connection, **kwargs) -> None:
         if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET synchronous_commit TO off")
+            pg.relax_commit_durability_on(connection)
 
     connection_created.connect(apply, dispatch_uid="newsroom-ingest-async-commit", weak=False)
     if connection.connection is not None:

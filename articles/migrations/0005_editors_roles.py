@@ -1,4 +1,4 @@
-"""The desk's two groups, "Éditeurs" and "Administrateurs", with their permissions (issue #6)."""
+"""The desk's two groups, "Éditeurs" and "Administrateurs", with their permissions."""
 
 from django.db import migrations
 

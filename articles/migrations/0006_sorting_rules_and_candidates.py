@@ -4,7 +4,7 @@ A section is given when its keywords add up to 1 or more (title words count 1.5 
 ending with "*" matches any word it begins. Negative weights hold off known false friends: the
 "élection de Miss", the chamber of commerce, an athletics meeting.
 
-Candidates come from the project's origin page (/work/shared/seed/): headlines about their
+Candidates come from the project's origin page: headlines about their
 candidacy, meeting or programme for the 2026 municipal elections. Pascal Pintre appears there only
 as the financier of a magazine, so he is not seeded as a candidate.
 """

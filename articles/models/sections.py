@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.urls import reverse
 
 
 class Section(models.Model):
@@ -18,4 +19,4 @@ class Section(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return f"/rubriques/{self.slug}/"
+        return reverse("section", kwargs={"section": self.slug})

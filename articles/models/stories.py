@@ -5,6 +5,7 @@ from datetime import datetime
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 
@@ -38,7 +39,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_cards(self) -> ArticleQuerySet:
         """Everything a story card shows, loaded in three queries whatever the number of stories."""
-        return self.select_related("source").prefetch_related("communes", "sections")
+        return self.select_related("source", "thumbnail").prefetch_related("communes", "sections")
 
     # Bulk writes send no signals, so they invalidate the cached timelines themselves.
     def update(self, **kwargs) -> int:
@@ -135,4 +136,4 @@ class Article(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return f"/articles/{self.pk}/"
+        return reverse("article", kwargs={"pk": self.pk})

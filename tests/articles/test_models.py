@@ -4,12 +4,9 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from articles.models import Article, Section, Source
+from tests.builders import make_source
 
 pytestmark = pytest.mark.django_db
-
-
-def make_source(**kwargs) -> Source:
-    return Source.objects.create(**{"name": "Le Singulier", "url": "https://lesinguliersete.fr/", **kwargs})
 
 
 def test_migrations_load_the_sections_in_order():
@@ -41,7 +38,7 @@ def test_polling_interval_stays_within_bounds():
 
 
 def test_hidden_stories_are_not_visible():
-    source = make_source()
+    source = make_source("Le Singulier")
     Article.objects.create(source=source, guid="1", url="https://x.example/1", title="Visible")
     Article.objects.create(
         source=source, guid="2", url="https://x.example/2", title="Masqué", status=Article.Status.HIDDEN

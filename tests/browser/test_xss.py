@@ -14,7 +14,6 @@ import os
 
 import pytest
 
-from tests.resilience.conftest import hostile_server  # noqa: F401 — fixture
 from tests.resilience.xss import CURATED, Visit, browse_everything, hook, ingest_inputs, load_inputs
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -70,7 +70,7 @@ def test_with_nothing_set_it_runs_locally_on_sqlite_and_the_embedded_broker():
     assert (got["tz"], got["use_tz"], got["lang"]) == ("Europe/Paris", True, "fr")
 
 
-def test_database_url_switches_to_postgresql():
+def database_url_for_children_switches_to_postgresql():
     got = probe(DATABASE_URL="postgres://news:secret@db.internal:5433/newsroom")
     assert got["engine"] == "django.db.backends.postgresql"
     assert got["db_name"] == "newsroom"

@@ -10,8 +10,8 @@ from django.db import connection
 
 from articles.ingest.poll import poll_source
 from articles.models import Article, FetchLog, Source
+from tests.builders import numbered_items, rss_from_items
 from tests.helpers import wait_until
-from tests.resilience.conftest import numbered_items, rss
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -26,7 +26,7 @@ def _poll_in_thread(source_id: int, force: bool) -> str:
 @pytest.mark.parametrize("force", [False, True], ids=["due", "forced"])
 def test_ten_simultaneous_polls_of_one_source_run_once_and_store_each_entry_once(hostile_server, force):
     # The feed answers only when the test says so, so all ten polls overlap for certain.
-    hostile_server.serve("/feed.xml", rss(numbered_items(12, "Balaruc")), behaviour="hang")
+    hostile_server.serve("/feed.xml", rss_from_items(numbered_items(12, "Balaruc")), behaviour="hang")
     source = Source.objects.create(name="Balaruc Actu", url=hostile_server.url("/feed.xml"))
     started = threading.Barrier(10)
 
@@ -50,7 +50,7 @@ def test_ten_simultaneous_polls_of_one_source_run_once_and_store_each_entry_once
 
 
 def test_ten_polls_after_the_first_one_find_nothing_to_do(hostile_server):
-    hostile_server.serve("/feed.xml", rss(numbered_items(5, "Gigean")))
+    hostile_server.serve("/feed.xml", rss_from_items(numbered_items(5, "Gigean")))
     source = Source.objects.create(name="Gigean Actu", url=hostile_server.url("/feed.xml"))
     assert poll_source(source.pk).status == "ok"
     with ThreadPoolExecutor(max_workers=10) as pool:

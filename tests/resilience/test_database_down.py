@@ -11,16 +11,16 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.utils import timezone
 
 from articles.ingest.dispatch import due_sources
-from articles.ingest.locks import LEASE_SECONDS
 from articles.ingest.poll import poll_source as poll_now
 from articles.models import Article, FetchLog, Source
 from articles.tasks import poll_source
 from newsroom.celery import app
+from tests.builders import numbered_items, rss_from_items
 from tests.helpers import celery_worker, wait_until
-from tests.resilience.conftest import numbered_items, rss
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -39,7 +39,7 @@ def _start_poll(broker: str, source: Source, hostile_server) -> None:
 def _runs_again_later(source: Source, entries: int) -> None:
     # Later (a dead poll's lease has expired, the retry delay has passed) the dispatcher queues the
     # source again and the poll stores every entry, once.
-    later = timezone.now() + timedelta(seconds=LEASE_SECONDS + 3600)
+    later = timezone.now() + timedelta(seconds=settings.NEWSROOM_LEASE_SECONDS + 3600)
     with time_machine.travel(later, tick=False):
         assert source.pk in due_sources(1000), "the source is never polled again"
         result = poll_now(source.pk)
@@ -50,7 +50,7 @@ def _runs_again_later(source: Source, entries: int) -> None:
 def test_a_poll_whose_database_connection_drops_records_the_error_and_runs_again_later(
     postgres, db_proxy, private_redis, hostile_server
 ):
-    hostile_server.serve("/feed.xml", rss(numbered_items(8, "Sète")), behaviour="hang")
+    hostile_server.serve("/feed.xml", rss_from_items(numbered_items(8, "Sète")), behaviour="hang")
     source = Source.objects.create(name="Sète Actu", url=hostile_server.url("/feed.xml"))
     broker = private_redis.url(1)
     env = {"REDIS_URL": private_redis.url(0), "DATABASE_URL": _through(db_proxy, postgres)}
@@ -74,7 +74,7 @@ def test_a_poll_whose_database_connection_drops_records_the_error_and_runs_again
 def test_a_poll_that_cannot_reach_the_database_logs_it_writes_nothing_and_runs_again_later(
     postgres, db_proxy, private_redis, hostile_server
 ):
-    hostile_server.serve("/feed.xml", rss(numbered_items(8, "Sète")), behaviour="hang")
+    hostile_server.serve("/feed.xml", rss_from_items(numbered_items(8, "Sète")), behaviour="hang")
     source = Source.objects.create(name="Sète Actu", url=hostile_server.url("/feed.xml"))
     broker = private_redis.url(1)
     env = {"REDIS_URL": private_redis.url(0), "DATABASE_URL": _through(db_proxy, postgres)}

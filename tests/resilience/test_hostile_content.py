@@ -17,7 +17,8 @@ import pytest
 from articles.ingest.poll import poll_source
 from articles.ingest.scrape import extract_items
 from articles.models import Article, FetchLog, Source
-from tests.resilience.conftest import DATA, MB, numbered_items, peak_python_memory, rss
+from tests.builders import numbered_items, rss_from_items
+from tests.resilience.servers import DATA, MB, peak_python_memory
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +61,7 @@ def test_an_xml_entity_bomb_or_external_entity_is_refused_clearly_and_quickly(ho
 @pytest.mark.parametrize("path", ["/endless.xml", "/huge.xml", "/loop", "/gzip-bomb.xml"])
 def test_a_hostile_source_records_a_clear_error_and_the_next_source_is_still_polled(hostile_server, path):
     hostile_server.enable_gzip_bomb()
-    hostile_server.serve("/good.xml", rss(numbered_items(3, "Gigean")))
+    hostile_server.serve("/good.xml", rss_from_items(numbered_items(3, "Gigean")))
     bad = _source(hostile_server, path)
     good = _source(hostile_server, "/good.xml")
     result = poll_source(bad.pk)
@@ -123,7 +124,7 @@ def test_feeds_in_odd_encodings_are_stored_readable_or_refused_clearly(hostile_s
 def test_control_characters_and_nul_in_a_feed_never_crash_the_poll(hostile_server):
     nasty = "Sète\x00 : le\x01 port\x1b[31m \x85rouvre\x9f \ufffe\u202e ﻿ &#0; &#x1; &#xD800;"
     items = [{"title": nasty, "link": "https://news.example/nul", "summary": f"<p>{nasty}</p>"}]
-    body = rss(items).replace(b"&amp;#", b"&#")
+    body = rss_from_items(items).replace(b"&amp;#", b"&#")
     hostile_server.serve("/controls.xml", body)
     source = _source(hostile_server, "/controls.xml")
     result = poll_source(source.pk)

@@ -14,8 +14,8 @@ from django.test import override_settings
 from articles.models import Article, Source
 from newsroom.cache import RETRY_AFTER
 from newsroom.celery import app
+from tests.builders import numbered_items, rss_from_items
 from tests.helpers import celery_worker, wait_until
-from tests.resilience.conftest import numbered_items, rss
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -114,7 +114,7 @@ def _dispatch(broker_url: str) -> None:
 
 def test_polling_resumes_by_itself_when_redis_comes_back_and_no_story_is_lost(private_redis, hostile_server):
     items = numbered_items(3, "Frontignan")
-    hostile_server.serve("/feed.xml", rss(items))
+    hostile_server.serve("/feed.xml", rss_from_items(items))
     source = Source.objects.create(name="Frontignan Info", url=hostile_server.url("/feed.xml"))
     broker = private_redis.url(1)
     env = {"REDIS_URL": private_redis.url(0)}
@@ -124,7 +124,7 @@ def test_polling_resumes_by_itself_when_redis_comes_back_and_no_story_is_lost(pr
 
         private_redis.stop()
         # The newsroom publishes while Redis is down; the source becomes due again.
-        hostile_server.serve("/feed.xml", rss(items + numbered_items(2, "Frontignan", first=3)))
+        hostile_server.serve("/feed.xml", rss_from_items(items + numbered_items(2, "Frontignan", first=3)))
         Source.objects.filter(pk=source.pk).update(next_check_at=source.created)
         assert worker.poll() is None, "the worker died when Redis stopped"
 

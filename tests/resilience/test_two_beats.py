@@ -9,8 +9,8 @@ from contextlib import ExitStack
 import pytest
 
 from articles.models import Article, FetchLog, Source
+from tests.builders import numbered_items, rss_from_items
 from tests.helpers import ROOT, celery_worker, child_env, wait_until
-from tests.resilience.conftest import numbered_items, rss
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -37,7 +37,7 @@ def _beat(broker: str, schedule: str, log) -> subprocess.Popen:
 def test_two_beats_sending_the_dispatcher_side_by_side_poll_each_source_once(private_redis, hostile_server, tmp_path):
     sources = []
     for n in range(SOURCES):
-        hostile_server.serve(f"/feed-{n}.xml", rss(numbered_items(4, f"Source{n}")))
+        hostile_server.serve(f"/feed-{n}.xml", rss_from_items(numbered_items(4, f"Source{n}")))
         sources.append(Source.objects.create(name=f"Source {n}", url=hostile_server.url(f"/feed-{n}.xml")))
     broker = private_redis.url(1)
     beat_log = open(tmp_path / "beats.log", "w")  # noqa: SIM115

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import pytest
 
-from articles.ingest.locks import LEASE_SECONDS
 from articles.ingest.poll import poll_source as poll_now
 from articles.models import Article, Source
 from articles.tasks import poll_source
 from newsroom.celery import app
+from tests.builders import numbered_items, rss_from_items
 from tests.helpers import celery_worker, wait_until
-from tests.resilience.conftest import child_pids, numbered_items, rss, sigkill
+from tests.resilience.servers import child_pids, sigkill
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 ENTRIES = 12
-# A dead process's lease may have to expire before the poll can run again.
+# On SQLite a dead process's lease (a column) has to expire before the poll can run again: the
+# workers get a short one, so the test waits seconds, not the production default's two minutes.
+LEASE_SECONDS = 5
 RERUN_WITHIN = LEASE_SECONDS + 45
 
 
@@ -26,7 +28,7 @@ def _send_poll(broker_url: str, source_id: int) -> None:
 
 def _source_mid_poll(hostile_server) -> Source:
     # The feed hangs until released, so the test knows the poll is in flight when it kills.
-    hostile_server.serve("/feed.xml", rss(numbered_items(ENTRIES, "Mèze")), behaviour="hang")
+    hostile_server.serve("/feed.xml", rss_from_items(numbered_items(ENTRIES, "Mèze")), behaviour="hang")
     return Source.objects.create(name="Mèze Actu", url=hostile_server.url("/feed.xml"))
 
 
@@ -42,9 +44,8 @@ def _all_stored_once(source: Source) -> None:
 def test_a_pool_process_killed_mid_poll_is_redelivered_and_stores_each_entry_once(private_redis, hostile_server):
     source = _source_mid_poll(hostile_server)
     broker = private_redis.url(1)
-    with celery_worker(
-        broker, extra_args=("--pool", "prefork", "--concurrency", "1"), env={"REDIS_URL": private_redis.url(0)}
-    ) as worker:
+    env = {"REDIS_URL": private_redis.url(0), "NEWSROOM_LEASE_SECONDS": str(LEASE_SECONDS)}
+    with celery_worker(broker, extra_args=("--pool", "prefork", "--concurrency", "1"), env=env) as worker:
         _send_poll(broker, source.pk)
         wait_until(lambda: hostile_server.hits("/feed.xml") == 1, timeout=60, message="the poll never started")
         children = child_pids(worker.pid)
@@ -64,7 +65,12 @@ def test_a_whole_worker_killed_mid_poll_leaves_the_poll_to_the_next_worker(priva
     source = _source_mid_poll(hostile_server)
     broker = private_redis.url(1)
     # 30 s is the shortest redelivery delay settings accept; production uses 600 s.
-    env = {"REDIS_URL": private_redis.url(0), "NEWSROOM_VISIBILITY_TIMEOUT": "30"}
+    env = {
+        "REDIS_URL": private_redis.url(0),
+        "NEWSROOM_VISIBILITY_TIMEOUT": "30",
+        "NEWSROOM_BROKER_RESTORE_SECONDS": "5",  # production sweeps for lost tasks every 100 s
+        "NEWSROOM_LEASE_SECONDS": str(LEASE_SECONDS),
+    }
     with celery_worker(broker, env=env) as first:
         _send_poll(broker, source.pk)
         wait_until(lambda: hostile_server.hits("/feed.xml") == 1, timeout=60, message="the poll never started")

@@ -64,9 +64,16 @@ DOM_AUDIT = """
       }
     }
   }
-  const forbidden = 'script, iframe, frame, frameset, object, embed, applet, base, link[rel=import], meta[http-equiv]';
+  // Our one JSON-LD block (pictures/sharing.py) is data the browser never runs; it must parse whole.
+  const forbidden = 'script:not([type="application/ld+json"]), iframe, frame, frameset, object, embed, applet, base, '
+    + 'link[rel=import], meta[http-equiv]';
   for (const el of document.querySelectorAll(forbidden)) {
     found.push('<' + el.tagName.toLowerCase() + '>');
+  }
+  const data = document.querySelectorAll('script[type="application/ld+json"]');
+  if (data.length > 1) found.push(data.length + ' JSON-LD blocks');
+  for (const el of data) {
+    try { JSON.parse(el.textContent); } catch (e) { found.push('JSON-LD that does not parse'); }
   }
   return found;
 }

@@ -16,7 +16,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from articles.demo import DEFAULT_PORT, ensure_demo_sources, serve_demo
+from articles.demo import DEFAULT_PORT, demo_starting, ensure_demo_sources, serve_demo
 from articles.demo_admin import demo_admin_message, ensure_demo_admin
 
 
@@ -31,29 +31,16 @@ class Command(BaseCommand):
         parser.add_argument("--no-demo", action="store_true", help="Ne pas servir ni relever les sources de démo.")
 
     def handle(self, *args, **options):
-        python = sys.executable
-        worker = [python, "-m", "celery", "-A", "newsroom", "worker", "--loglevel", "INFO", "--concurrency", "2"]
-        if settings.BROKER_IS_EMBEDDED:
-            worker += ["--without-mingle", "--without-gossip", "--without-heartbeat"]
-        commands = {
-            "web": [python, "manage.py", "runserver", options["addr"], "--noreload"],
-            "worker": worker,
-            "beat": [python, "-m", "celery", "-A", "newsroom", "beat", "--loglevel", "INFO"],
-        }
         if settings.DEBUG:
             self.stdout.write(demo_admin_message(ensure_demo_admin(), options["addr"]))
         env = os.environ.copy()
-        envs = {}
+        envs: dict[str, dict[str, str]] = {}
         demo_server = None
         if settings.DEBUG and not options["no_demo"]:
-            demo_server = serve_demo(options["demo_port"])
-            base_url = demo_server.base_url
-            ensure_demo_sources(base_url)
+            demo_server = self._start_demo(options["demo_port"])
             # The demo feeds live on loopback, which fetching refuses by default: lift that for this
             # local worker only, never in settings or for production.
             envs["worker"] = {**env, "NEWSROOM_ALLOW_PRIVATE_FETCH": "1"}
-            self.stdout.write(f"Sources de démonstration : {base_url}/ (relevées par le worker)")
-        processes: dict[str, subprocess.Popen] = {}
         stopping = False
 
         def stop(*_):
@@ -62,37 +49,70 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
-        for name, command in commands.items():
-            processes[name] = subprocess.Popen(command, cwd=settings.BASE_DIR, env=envs.get(name, env))
+        processes = {
+            name: subprocess.Popen(command, cwd=settings.BASE_DIR, env=envs.get(name, env))
+            for name, command in _commands(options["addr"]).items()
+        }
         self.stdout.write(f"Newsroom : http://{options['addr']}/  (Ctrl-C pour tout arrêter)")
         if demo_server is not None:
-            # Beat's first dispatch comes a minute after start; queue one now so the demo fills at once.
-            from articles.tasks import dispatch_due_sources
-
-            try:
-                dispatch_due_sources.delay()
-            except Exception as exc:
-                self.stderr.write(f"Premier relevé non mis en file ({exc}) ; beat s’en chargera.")
+            self._dispatch_now()
         exit_code = 0
         try:
             while not stopping:
-                for name, process in processes.items():
-                    if process.poll() is not None:
-                        self.stderr.write(f"{name} s’est arrêté (code {process.returncode}) ; arrêt de tout.")
-                        exit_code = process.returncode or 1
-                        stopping = True
-                        break
+                exit_code = self._first_exit(processes)
+                stopping = exit_code is not None
                 time.sleep(0.5)
         finally:
             if demo_server is not None:
                 demo_server.shutdown()
-            for process in processes.values():
-                if process.poll() is None:
-                    process.send_signal(signal.SIGTERM)
-            deadline = time.monotonic() + 10
-            for process in processes.values():
-                try:
-                    process.wait(timeout=max(0.1, deadline - time.monotonic()))
-                except subprocess.TimeoutExpired:
-                    process.kill()
-        sys.exit(exit_code)
+            _stop_all(processes)
+        sys.exit(exit_code or 0)
+
+    def _start_demo(self, port: int):
+        demo_server = serve_demo(port)
+        ensure_demo_sources(demo_server.base_url)
+        demo_starting.send(sender=self.__class__)
+        self.stdout.write(f"Sources de démonstration : {demo_server.base_url}/ (relevées par le worker)")
+        return demo_server
+
+    def _dispatch_now(self) -> None:
+        """Beat's first dispatch comes a minute after start; queue one now so the demo fills at once."""
+        from articles.tasks import dispatch_due_sources
+
+        try:
+            dispatch_due_sources.delay()
+        except Exception as exc:
+            self.stderr.write(f"Premier relevé non mis en file ({exc}) ; beat s’en chargera.")
+
+    def _first_exit(self, processes: dict[str, subprocess.Popen]) -> int | None:
+        """The exit code to stop with once one of the processes has ended, else None."""
+        for name, process in processes.items():
+            if process.poll() is not None:
+                self.stderr.write(f"{name} s’est arrêté (code {process.returncode}) ; arrêt de tout.")
+                return process.returncode or 1
+        return None
+
+
+def _commands(addr: str) -> dict[str, list[str]]:
+    python = sys.executable
+    worker = [python, "-m", "celery", "-A", "newsroom", "worker", "--loglevel", "INFO", "--concurrency", "2"]
+    if settings.BROKER_IS_EMBEDDED:
+        worker += ["--without-mingle", "--without-gossip", "--without-heartbeat"]
+    return {
+        "web": [python, "manage.py", "runserver", addr, "--noreload"],
+        "worker": worker,
+        "beat": [python, "-m", "celery", "-A", "newsroom", "beat", "--loglevel", "INFO"],
+    }
+
+
+def _stop_all(processes: dict[str, subprocess.Popen]) -> None:
+    """SIGTERM every process still running, then kill those not gone within 10 seconds."""
+    for process in processes.values():
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + 10
+    for process in processes.values():
+        try:
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            process.kill()

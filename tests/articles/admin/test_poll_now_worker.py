@@ -7,7 +7,7 @@ from django.conf import settings
 
 from articles.models import Article, FetchLog
 from newsroom.celery import app
-from tests.articles.admin.conftest import make_source
+from tests.builders import make_source
 from tests.helpers import celery_worker, wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -7,7 +7,7 @@ from django.contrib.admin.models import LogEntry
 
 from articles.models.tags import Origin
 from localities.models import Commune
-from tests.articles.admin.conftest import days_ago, make_story
+from tests.builders import days_ago, make_article
 
 pytestmark = pytest.mark.django_db
 QUEUE = "/admin/articles/article/a-verifier/"
@@ -18,14 +18,14 @@ def queue_titles(client) -> list[str]:
 
 
 def test_the_queue_lists_stories_to_review_oldest_first(editor_client):
-    make_story(title="Récent sans commune", published=days_ago(1))
-    make_story(title="Ancien incertain", communes=["sete"], needs_review=True, published=days_ago(5))
-    make_story(title="Vérifié", communes=["sete"], published=days_ago(3))
+    make_article(title="Récent sans commune", published=days_ago(1))
+    make_article(title="Ancien incertain", communes=["sete"], needs_review=True, published=days_ago(5))
+    make_article(title="Vérifié", communes=["sete"], published=days_ago(3))
     assert queue_titles(editor_client) == ["Ancien incertain", "Récent sans commune"]
 
 
 def test_the_queue_shows_suggestions_with_their_provenance(editor_client):
-    make_story(title="Sète : la criée", communes=["sete"], needs_review=True)
+    make_article(title="Sète : la criée", communes=["sete"], needs_review=True)
     html = editor_client.get(QUEUE).content.decode()
     assert "Sète" in html and "auto : préfixe du titre « Sète : »" in html
     assert "Confirmer" in html and "Corriger" in html
@@ -36,7 +36,7 @@ def test_the_list_links_to_the_queue(editor_client):
 
 
 def test_one_click_confirms_the_suggested_tags(editor_client, editor):
-    story = make_story(communes=["sete"], sections=["culture"], needs_review=True)
+    story = make_article(communes=["sete"], sections=["culture"], needs_review=True)
     response = editor_client.post(f"{QUEUE}{story.pk}/", follow=True)
     assert "étiquettes confirmées" in response.content.decode()
     story.refresh_from_db()
@@ -47,7 +47,7 @@ def test_one_click_confirms_the_suggested_tags(editor_client, editor):
 
 
 def test_a_quick_correction_replaces_the_commune(editor_client, editor):
-    story = make_story(communes=["sete"], needs_review=True)
+    story = make_article(communes=["sete"], needs_review=True)
     frontignan = Commune.objects.get(slug="frontignan")
     editor_client.post(f"{QUEUE}{story.pk}/", {"commune": frontignan.pk})
     story.refresh_from_db()
@@ -58,14 +58,14 @@ def test_a_quick_correction_replaces_the_commune(editor_client, editor):
 
 
 def test_a_story_without_commune_leaves_the_queue_once_corrected(editor_client):
-    story = make_story(title="Nulle part")
+    story = make_article(title="Nulle part")
     assert queue_titles(editor_client) == ["Nulle part"]
     editor_client.post(f"{QUEUE}{story.pk}/", {"commune": Commune.objects.get(slug="gigean").pk})
     assert queue_titles(editor_client) == []
 
 
 def test_the_queue_refuses_get_on_decisions_and_unknown_communes(editor_client):
-    story = make_story(needs_review=True)
+    story = make_article(needs_review=True)
     assert editor_client.get(f"{QUEUE}{story.pk}/").status_code == 405
     assert editor_client.post(f"{QUEUE}{story.pk}/", {"commune": "999999"}).status_code == 404
     story.refresh_from_db()
@@ -74,7 +74,7 @@ def test_the_queue_refuses_get_on_decisions_and_unknown_communes(editor_client):
 
 def test_the_queue_query_count_does_not_grow_with_its_length(editor_client, django_assert_max_num_queries):
     for n in range(20):
-        make_story(communes=["sete"], sections=["culture"], needs_review=True, published=days_ago(n))
+        make_article(communes=["sete"], sections=["culture"], needs_review=True, published=days_ago(n))
     editor_client.get(QUEUE)
     with django_assert_max_num_queries(10):
         editor_client.get(QUEUE)
@@ -83,7 +83,7 @@ def test_the_queue_query_count_does_not_grow_with_its_length(editor_client, djan
 def test_a_quick_correction_can_set_the_section_alone_or_with_the_commune(editor_client, editor):
     from articles.models import Section
 
-    story = make_story(communes=["sete"], sections=["culture"], needs_review=True)
+    story = make_article(communes=["sete"], sections=["culture"], needs_review=True)
     sports = Section.objects.get(slug="sports")
     response = editor_client.post(f"{QUEUE}{story.pk}/", {"action": "correct", "section": sports.pk}, follow=True)
     assert "rubrique corrigée en Sports" in response.content.decode()
@@ -93,7 +93,7 @@ def test_a_quick_correction_can_set_the_section_alone_or_with_the_commune(editor
     assert story.articlecommune_set.get().origin == Origin.EDITOR
     assert not story.needs_review
 
-    other = make_story(communes=["sete"], sections=["culture"], needs_review=True)
+    other = make_article(communes=["sete"], sections=["culture"], needs_review=True)
     gigean = Commune.objects.get(slug="gigean")
     response = editor_client.post(
         f"{QUEUE}{other.pk}/", {"action": "correct", "commune": gigean.pk, "section": sports.pk}, follow=True
@@ -104,7 +104,7 @@ def test_a_quick_correction_can_set_the_section_alone_or_with_the_commune(editor
 
 
 def test_a_correction_with_nothing_chosen_changes_nothing_and_says_so(editor_client):
-    story = make_story(communes=["sete"], needs_review=True)
+    story = make_article(communes=["sete"], needs_review=True)
     response = editor_client.post(f"{QUEUE}{story.pk}/", {"action": "correct"}, follow=True)
     assert "choisissez une commune ou une rubrique" in response.content.decode()
     story.refresh_from_db()

@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 
 from articles.admin.roles import ADMINISTRATORS, EDITORS
 from articles.models import Article
-from tests.articles.admin.conftest import make_source, make_story
+from tests.builders import make_article, make_source
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +65,7 @@ def test_an_administrator_can_delete_a_source_and_manage_accounts(admin_group_cl
 
 
 def test_an_editor_hides_and_features_stories_from_the_list(editor_client):
-    hidden, featured = make_story(), make_story()
+    hidden, featured = make_article(), make_article()
     for action, story in (("hide", hidden), ("feature", featured)):
         response = editor_client.post(
             "/admin/articles/article/", {"action": action, "_selected_action": [story.pk]}, follow=True
@@ -78,7 +78,7 @@ def test_an_editor_hides_and_features_stories_from_the_list(editor_client):
 def test_a_staff_member_without_a_role_cannot_touch_stories(client, django_user_model):
     nobody = django_user_model.objects.create_user("nobody", password="x", is_staff=True)
     client.force_login(nobody)
-    story = make_story()
+    story = make_article()
     assert client.get("/admin/articles/article/").status_code == 403
     assert client.get(f"/admin/articles/article/{story.pk}/change/").status_code == 403
     assert client.get("/admin/articles/article/a-verifier/").status_code == 403

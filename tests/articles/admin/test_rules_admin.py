@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from articles.admin.rules import touched_stories
+from articles.admin.rules import touched_articles
 from articles.models import ArticleCommune, Candidate, Section, SectionRule
 from localities.models import Alias, Commune
-from tests.articles.admin.conftest import make_story
+from tests.builders import make_article
 
 pytestmark = pytest.mark.django_db
 
@@ -18,40 +18,40 @@ def test_editors_may_manage_aliases_added_after_the_roles_migration(editor):
 
 
 def test_an_edit_touches_stories_that_mention_the_phrase_or_were_tagged_by_it():
-    mentions = make_story(title="Fête à la Pointe Courte")
-    in_summary = make_story(summary="<p>Balade vers la pointe courte ce dimanche.</p>")
-    tagged = make_story(title="Le quartier des pêcheurs")
+    mentions = make_article(title="Fête à la Pointe Courte")
+    in_summary = make_article(summary="<p>Balade vers la pointe courte ce dimanche.</p>")
+    tagged = make_article(title="Le quartier des pêcheurs")
     ArticleCommune.objects.create(article=tagged, commune=Commune.objects.get(slug="sete"), phrase="Pointe Courte")
-    make_story(title="Rien à voir")
-    assert set(touched_stories(["Pointe Courte"])) == {mentions, in_summary, tagged}
-    assert not touched_stories(["", "  "]).exists()
+    make_article(title="Rien à voir")
+    assert set(touched_articles(["Pointe Courte"])) == {mentions, in_summary, tagged}
+    assert not touched_articles(["", "  "]).exists()
 
 
 def test_the_rule_action_reclassifies_the_touched_stories(editor_client):
-    make_story(title="Le marché aux puces de Sète")
-    make_story(title="Concert au théâtre")
+    make_article(title="Le marché aux puces de Sète")
+    make_article(title="Concert au théâtre")
     rule = SectionRule.objects.create(section=Section.objects.get(slug="economie"), phrase="marché aux puces")
     response = editor_client.post(
         "/admin/articles/sectionrule/",
-        {"action": "reclassify_rule_stories", "_selected_action": [rule.pk]},
+        {"action": "reclassify_rule_articles", "_selected_action": [rule.pk]},
         follow=True,
     )
     assert "1 article(s) concerné(s) reclassé(s)." in response.content.decode()
 
 
 def test_the_candidate_action_reclassifies_the_touched_stories(editor_client):
-    make_story(title="Réunion publique de Jeanne Martin")
+    make_article(title="Réunion publique de Jeanne Martin")
     candidate = Candidate.objects.create(name="Jeanne Martin", commune=Commune.objects.get(slug="sete"))
     response = editor_client.post(
         "/admin/articles/candidate/",
-        {"action": "reclassify_candidate_stories", "_selected_action": [candidate.pk]},
+        {"action": "reclassify_candidate_articles", "_selected_action": [candidate.pk]},
         follow=True,
     )
     assert "1 article(s) concerné(s) reclassé(s)." in response.content.decode()
 
 
 def test_an_editor_adds_an_alias_and_reclassifies_with_it(editor_client):
-    make_story(title="Travaux impasse des Tamaris")
+    make_article(title="Travaux impasse des Tamaris")
     response = editor_client.post(
         "/admin/localities/alias/add/",
         {
@@ -65,7 +65,7 @@ def test_an_editor_adds_an_alias_and_reclassifies_with_it(editor_client):
     alias = Alias.objects.get(phrase="impasse des Tamaris")
     response = editor_client.post(
         "/admin/localities/alias/",
-        {"action": "reclassify_alias_stories", "_selected_action": [alias.pk]},
+        {"action": "reclassify_alias_articles", "_selected_action": [alias.pk]},
         follow=True,
     )
     assert "1 article(s) concerné(s) reclassé(s)." in response.content.decode()

@@ -9,7 +9,8 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Article, FetchLog, Source
-from tests.articles.admin.conftest import days_ago, make_source, make_story, rendered_form_data
+from tests.builders import days_ago, make_article, make_source
+from tests.helpers import rendered_form_data
 
 pytestmark = pytest.mark.django_db
 LIST = "/admin/articles/source/"
@@ -35,9 +36,9 @@ def sources_in_list(client, query: str = "") -> list[Source]:
 
 def test_health_columns_are_shown(editor_client):
     source = make_source(name="Hérault Tribune", error_count=3, last_success_at=days_ago(2))
-    make_story(source, published=days_ago(1))
-    make_story(source, published=days_ago(2))
-    make_story(source, published=days_ago(30))
+    make_article(source=source, published=days_ago(1))
+    make_article(source=source, published=days_ago(2))
+    make_article(source=source, published=days_ago(30))
     html = editor_client.get(LIST).content.decode()
     for header in ("dernier succès", "erreurs consécutives", "prochain relevé", "articles (7 jours)", "à surveiller"):
         assert header in html.lower(), header
@@ -58,7 +59,7 @@ def test_broken_sources_come_first(editor_client):
 def test_the_source_list_does_not_query_per_source(editor_client, django_assert_max_num_queries):
     for n in range(15):
         source = make_source()
-        make_story(source, published=days_ago(n % 10))
+        make_article(source=source, published=days_ago(n % 10))
     editor_client.get(LIST)
     with django_assert_max_num_queries(9):
         editor_client.get(LIST)

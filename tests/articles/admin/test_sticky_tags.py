@@ -11,7 +11,8 @@ from articles.ingest.poll import poll_source
 from articles.models import Article, ArticleCommune, Source
 from articles.models.tags import Origin
 from localities.models import Commune
-from tests.articles.admin.conftest import make_story, rendered_form_data
+from tests.builders import make_article
+from tests.helpers import rendered_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +53,7 @@ def form_data(story: Article, *, communes: list[int | None], delete: tuple[int, 
 
 
 def test_the_form_shows_each_tag_with_its_provenance(editor_client, editor):
-    story = make_story(communes=["sete"])
+    story = make_article(communes=["sete"])
     ArticleCommune.objects.create(
         article=story, commune=Commune.objects.get(slug="gigean"), origin=Origin.EDITOR, editor=editor
     )
@@ -62,7 +63,7 @@ def test_the_form_shows_each_tag_with_its_provenance(editor_client, editor):
 
 
 def test_the_form_uses_autocomplete_widgets(editor_client):
-    story = make_story(communes=["sete"])
+    story = make_article(communes=["sete"])
     html = editor_client.get(change_url(story)).content.decode()
     assert "admin-autocomplete" in html
     # The widget's data source answers for an editor.
@@ -74,7 +75,7 @@ def test_the_form_uses_autocomplete_widgets(editor_client):
 
 
 def test_a_commune_added_in_the_form_is_the_editors(editor_client, editor):
-    story = make_story(communes=["sete"])
+    story = make_article(communes=["sete"])
     sete, gigean = Commune.objects.get(slug="sete"), Commune.objects.get(slug="gigean")
     response = editor_client.post(change_url(story), form_data(story, communes=[sete.pk, gigean.pk]))
     assert response.status_code == 302, response.context["errors"] if response.context else response
@@ -84,7 +85,7 @@ def test_a_commune_added_in_the_form_is_the_editors(editor_client, editor):
 
 
 def test_a_commune_removed_in_the_form_stays_removed(editor_client):
-    story = make_story(communes=["sete"])
+    story = make_article(communes=["sete"])
     sete = Commune.objects.get(slug="sete")
     response = editor_client.post(change_url(story), form_data(story, communes=[sete.pk], delete=(0,)))
     assert response.status_code == 302
@@ -93,7 +94,7 @@ def test_a_commune_removed_in_the_form_stays_removed(editor_client):
 
 
 def test_changing_a_row_excludes_the_old_commune(editor_client, editor):
-    story = make_story(communes=["sete"])
+    story = make_article(communes=["sete"])
     meze = Commune.objects.get(slug="meze")
     response = editor_client.post(change_url(story), form_data(story, communes=[meze.pk]))
     assert response.status_code == 302
@@ -103,7 +104,7 @@ def test_changing_a_row_excludes_the_old_commune(editor_client, editor):
 
 
 def test_reclassifying_never_undoes_the_editors_choice(editor_client):
-    story = make_story(title="Sète : la criée rouvre", communes=["sete"])
+    story = make_article(title="Sète : la criée rouvre", communes=["sete"])
     sete, gigean = Commune.objects.get(slug="sete"), Commune.objects.get(slug="gigean")
     editor_client.post(change_url(story), form_data(story, communes=[sete.pk, gigean.pk], delete=(0,)))
     pipeline.reclassify(Article.objects.filter(pk=story.pk))
@@ -112,7 +113,7 @@ def test_reclassifying_never_undoes_the_editors_choice(editor_client):
 
 
 def test_correcting_the_title_locks_the_story_against_upstream(editor_client):
-    story = make_story(title="Setè : cirée")
+    story = make_article(title="Setè : cirée")
     response = editor_client.post(change_url(story), form_data(story, communes=[], title="Sète : criée"), follow=True)
     story.refresh_from_db()
     assert story.title == "Sète : criée" and story.locked
@@ -121,7 +122,7 @@ def test_correcting_the_title_locks_the_story_against_upstream(editor_client):
 
 def test_saving_tags_alone_does_not_lock_the_story(editor_client):
     # Microseconds the date widget cannot show, and line breaks a browser sends back as CRLF.
-    story = make_story(summary="<p>Un.</p>\n<p>Deux.</p>", published=timezone.now().replace(microsecond=123456))
+    story = make_article(summary="<p>Un.</p>\n<p>Deux.</p>", published=timezone.now().replace(microsecond=123456))
     summary, published = story.summary, story.published
     gigean = Commune.objects.get(slug="gigean")
     data = form_data(story, communes=[gigean.pk], summary=summary.replace("\n", "\r\n"))
@@ -132,7 +133,7 @@ def test_saving_tags_alone_does_not_lock_the_story(editor_client):
 
 
 def test_the_rendered_form_saves_back_unchanged_without_locking(editor_client):
-    story = make_story(
+    story = make_article(
         communes=["sete"], sections=["culture"], summary="<p>Un.</p>\n<p>Deux.</p>", published=timezone.now()
     )
     html = editor_client.get(change_url(story)).content.decode()
@@ -144,7 +145,7 @@ def test_the_rendered_form_saves_back_unchanged_without_locking(editor_client):
 
 
 def test_the_form_change_is_in_the_history(editor_client, editor):
-    story = make_story()
+    story = make_article()
     gigean = Commune.objects.get(slug="gigean")
     editor_client.post(change_url(story), form_data(story, communes=[gigean.pk]))
     entry = LogEntry.objects.get(object_id=str(story.pk))

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.articles.admin.conftest import days_ago, make_source, make_story
+from tests.builders import days_ago, make_article, make_source
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +16,7 @@ def titles(response) -> list[str]:
 
 
 def test_the_list_shows_communes_sections_status_and_confidence(editor_client):
-    make_story(
+    make_article(
         title="Sète : la criée rouvre",
         communes=["sete"],
         sections=["economie"],
@@ -29,17 +29,17 @@ def test_the_list_shows_communes_sections_status_and_confidence(editor_client):
 
 
 def test_filters_by_commune_and_without_commune(editor_client):
-    make_story(title="À Sète", communes=["sete"])
-    make_story(title="À Gigean", communes=["gigean"])
-    make_story(title="Nulle part")
+    make_article(title="À Sète", communes=["sete"])
+    make_article(title="À Gigean", communes=["gigean"])
+    make_article(title="Nulle part")
     assert titles(editor_client.get("/admin/articles/article/?commune=gigean")) == ["À Gigean"]
     assert titles(editor_client.get("/admin/articles/article/?commune=aucune")) == ["Nulle part"]
 
 
 def test_filters_by_section_source_and_status(editor_client):
     source = make_source(name="Thau Info")
-    make_story(source, title="Match", sections=["sports"])
-    make_story(title="Concert", sections=["culture"], status="hidden")
+    make_article(source=source, title="Match", sections=["sports"])
+    make_article(title="Concert", sections=["culture"], status="hidden")
     assert titles(editor_client.get("/admin/articles/article/?rubrique=sports")) == ["Match"]
     assert titles(editor_client.get(f"/admin/articles/article/?source__id__exact={source.pk}")) == ["Match"]
     assert titles(editor_client.get("/admin/articles/article/?status__exact=hidden")) == ["Concert"]
@@ -47,9 +47,9 @@ def test_filters_by_section_source_and_status(editor_client):
 
 
 def test_to_review_means_unsure_or_without_commune(editor_client):
-    make_story(title="Sûr", communes=["sete"])
-    make_story(title="Incertain", communes=["sete"], needs_review=True)
-    make_story(title="Sans commune")
+    make_article(title="Sûr", communes=["sete"])
+    make_article(title="Incertain", communes=["sete"], needs_review=True)
+    make_article(title="Sans commune")
     assert sorted(titles(editor_client.get("/admin/articles/article/?verification=a-verifier"))) == [
         "Incertain",
         "Sans commune",
@@ -58,8 +58,8 @@ def test_to_review_means_unsure_or_without_commune(editor_client):
 
 
 def test_the_list_has_a_date_hierarchy(editor_client):
-    make_story(title="Ancien", published=days_ago(400))
-    make_story(title="Récent", published=days_ago(1))
+    make_article(title="Ancien", published=days_ago(400))
+    make_article(title="Récent", published=days_ago(1))
     response = editor_client.get("/admin/articles/article/")
     assert response.context["cl"].date_hierarchy == "published"
     year = days_ago(400).year
@@ -70,7 +70,7 @@ def test_the_list_has_a_date_hierarchy(editor_client):
 def count_list_queries(client, stories: int) -> int:
     source = make_source()
     for n in range(stories):
-        make_story(source, communes=["sete", "gigean"][: 1 + n % 2], sections=["culture"])
+        make_article(source=source, communes=["sete", "gigean"][: 1 + n % 2], sections=["culture"])
     client.get("/admin/articles/article/")  # the site's navigation is cached on the first page
     with CaptureQueriesContext(connection) as queries:
         response = client.get("/admin/articles/article/")
@@ -91,7 +91,7 @@ def test_the_list_query_count_does_not_grow_with_the_page_size(editor_client):
 def test_the_list_query_count_is_pinned(editor_client, django_assert_max_num_queries):
     source = make_source()
     for _ in range(30):
-        make_story(source, communes=["sete"], sections=["culture"])
+        make_article(source=source, communes=["sete"], sections=["culture"])
     # Session, user, permissions (2), filters (3), counts (2), the page and its two prefetches,
     # the date hierarchy (2); two more for the site's navigation until it is cached.
     with django_assert_max_num_queries(16):

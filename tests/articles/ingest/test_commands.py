@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from articles.demo import OPML
 from articles.ingest.opml import export_opml, import_opml, read_outlines
 from articles.models import Article, Source
-from tests.articles.ingest.conftest import simple_feed
+from tests.builders import simple_feed
 
 pytestmark = pytest.mark.django_db
 

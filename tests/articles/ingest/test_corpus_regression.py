@@ -5,11 +5,13 @@ The full run over every corpus file is ``python -m bench robustness`` (also part
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bench.robustness import check_files, corpus_files
-from tests.articles.ingest.conftest import DATA
 
+DATA = Path(__file__).resolve().parent / "data"
 pytestmark = pytest.mark.django_db
 
 SAMPLE = DATA / "feeds"

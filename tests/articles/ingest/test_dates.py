@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
 from articles.ingest.dates import PARIS, _shift, parse_french_date
-from tests.articles.ingest.conftest import DATA
 
+DATA = Path(__file__).resolve().parent / "data"
 NOW = datetime(2026, 3, 20, 12, 0, tzinfo=PARIS)
 
 

@@ -11,19 +11,10 @@ from articles.ingest.discover import DiscoveryError, add_source, discover_feed, 
 from articles.ingest.parse import ParseError, parse_feed
 from articles.ingest.poll import poll_source
 from articles.models import Article
-from tests.articles.ingest.conftest import simple_feed
+from tests.builders import make_feed_source, simple_feed
+from tests.resilience.servers import BILLION_LAUGHS
 
 pytestmark = pytest.mark.django_db
-
-BILLION_LAUGHS = b"""<?xml version="1.0"?>
-<!DOCTYPE rss [
- <!ENTITY lol "lol">
- <!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
- <!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">
- <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
- <!ENTITY lol9 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
-]>
-<rss version="2.0"><channel><title>&lol9;</title><item><title>&lol9;</title></item></channel></rss>"""
 
 
 def _quadratic() -> bytes:
@@ -36,9 +27,9 @@ def _quadratic() -> bytes:
 
 
 @pytest.mark.parametrize("body", [BILLION_LAUGHS, _quadratic()], ids=["billion-laughs", "quadratic-blowup"])
-def test_entity_expansion_attacks_fail_fast_with_a_recorded_error(httpserver, make_source, body):
+def test_entity_expansion_attacks_fail_fast_with_a_recorded_error(httpserver, body):
     httpserver.expect_request("/feed").respond_with_data(body)
-    source = make_source(httpserver.url_for("/feed"))
+    source = make_feed_source(httpserver.url_for("/feed"))
     started = time.monotonic()
     result = poll_source(source.id)
     assert time.monotonic() - started < 5

@@ -12,7 +12,7 @@ from articles.ingest import store as store_module
 from articles.ingest.poll import poll_source
 from articles.models import Article, ArticleCommune, FetchLog
 from localities.models import Commune
-from tests.articles.ingest.conftest import rss, rss_item, simple_feed
+from tests.builders import make_feed_source, rss, rss_item, simple_feed
 
 pytestmark = pytest.mark.django_db
 
@@ -22,8 +22,8 @@ def _serve(httpserver, body: bytes, path: str = "/feed") -> None:
     httpserver.expect_request(path).respond_with_data(body, content_type="application/rss+xml")
 
 
-def test_repolling_the_same_feed_stores_each_entry_once(httpserver, make_source):
-    source = make_source(httpserver.url_for("/feed"))
+def test_repolling_the_same_feed_stores_each_entry_once(httpserver):
+    source = make_feed_source(httpserver.url_for("/feed"))
     _serve(httpserver, simple_feed(5))
     assert poll_source(source.id).new == 5
     # A different body (new build date) with the same entries: parsed again, nothing new.
@@ -33,8 +33,8 @@ def test_repolling_the_same_feed_stores_each_entry_once(httpserver, make_source)
     assert Article.objects.filter(source=source).count() == 5
 
 
-def test_a_changed_title_updates_the_story_instead_of_adding_one(httpserver, make_source):
-    source = make_source(httpserver.url_for("/feed"))
+def test_a_changed_title_updates_the_story_instead_of_adding_one(httpserver):
+    source = make_feed_source(httpserver.url_for("/feed"))
     _serve(httpserver, rss(rss_item("Frontignan : la fête du muscat", link="https://x.example/1", guid="g1")))
     poll_source(source.id)
     _serve(httpserver, rss(rss_item("Frontignan : la fête du muscat reportée", link="https://x.example/1", guid="g1")))
@@ -43,8 +43,8 @@ def test_a_changed_title_updates_the_story_instead_of_adding_one(httpserver, mak
     assert Article.objects.get(source=source).title == "Frontignan : la fête du muscat reportée"
 
 
-def test_an_editor_locked_story_is_not_overwritten_upstream(httpserver, make_source):
-    source = make_source(httpserver.url_for("/feed"))
+def test_an_editor_locked_story_is_not_overwritten_upstream(httpserver):
+    source = make_feed_source(httpserver.url_for("/feed"))
     _serve(httpserver, rss(rss_item("Titre d’origine", link="https://x.example/1", guid="g1")))
     poll_source(source.id)
     Article.objects.filter(source=source).update(title="Titre corrigé", locked=True)
@@ -54,8 +54,8 @@ def test_an_editor_locked_story_is_not_overwritten_upstream(httpserver, make_sou
     assert Article.objects.get(source=source).title == "Titre corrigé"
 
 
-def test_it_keeps_editor_tags_on_repoll(httpserver, make_source):
-    source = make_source(httpserver.url_for("/feed"))
+def test_it_keeps_editor_tags_on_repoll(httpserver):
+    source = make_feed_source(httpserver.url_for("/feed"))
     _serve(httpserver, rss(rss_item("Gigean : le marché", link="https://x.example/1", guid="g1")))
     poll_source(source.id)
     article = Article.objects.get(source=source)
@@ -65,8 +65,8 @@ def test_it_keeps_editor_tags_on_repoll(httpserver, make_source):
     assert ArticleCommune.objects.filter(article=article, origin="editor", commune__slug="meze").exists()
 
 
-def test_entries_sharing_one_guid_stay_separate_stories(httpserver, make_source):
-    source = make_source(httpserver.url_for("/feed"))
+def test_entries_sharing_one_guid_stay_separate_stories(httpserver):
+    source = make_feed_source(httpserver.url_for("/feed"))
     body = rss(
         rss_item("Sète : premier", link="https://x.example/a", guid="same"),
         rss_item("Sète : second", link="https://x.example/b", guid="same"),
@@ -78,8 +78,8 @@ def test_entries_sharing_one_guid_stay_separate_stories(httpserver, make_source)
     assert Article.objects.filter(source=source).count() == 2
 
 
-def test_identity_falls_back_to_the_normalised_link_then_a_hash(httpserver, make_source):
-    source = make_source(httpserver.url_for("/feed"))
+def test_identity_falls_back_to_the_normalised_link_then_a_hash(httpserver):
+    source = make_feed_source(httpserver.url_for("/feed"))
     _serve(
         httpserver,
         rss(
@@ -94,8 +94,8 @@ def test_identity_falls_back_to_the_normalised_link_then_a_hash(httpserver, make
     assert Article.objects.get(title="Avec lien").url == "https://x.example/a?id=4"
 
 
-def test_a_missing_or_far_future_date_uses_the_fetch_time_and_keeps_the_raw_date(httpserver, make_source):
-    source = make_source(httpserver.url_for("/feed"))
+def test_a_missing_or_far_future_date_uses_the_fetch_time_and_keeps_the_raw_date(httpserver):
+    source = make_feed_source(httpserver.url_for("/feed"))
     future = timezone.now() + timedelta(days=30)
     _serve(httpserver, rss(rss_item("Du futur", link="https://x.example/f", published=future)))
     before = timezone.now()
@@ -106,8 +106,8 @@ def test_a_missing_or_far_future_date_uses_the_fetch_time_and_keeps_the_raw_date
     assert article.published.tzinfo is not None
 
 
-def test_summaries_are_sanitised_and_titles_are_plain_text(httpserver, make_source):
-    source = make_source(httpserver.url_for("/feed"))
+def test_summaries_are_sanitised_and_titles_are_plain_text(httpserver):
+    source = make_feed_source(httpserver.url_for("/feed"))
     summary = '<p onclick="x()">Bonjour <script>alert(1)</script><a href="javascript:alert(2)">lien</a></p>'
     _serve(
         httpserver, rss(rss_item("Sète &amp;amp; &lt;b&gt;Thau&lt;/b&gt;", link="https://x.example/1", summary=summary))
@@ -119,24 +119,24 @@ def test_summaries_are_sanitised_and_titles_are_plain_text(httpserver, make_sour
     assert article.title == "Sète & Thau"
 
 
-def test_a_classifier_exception_stores_the_story_untagged(httpserver, make_source, monkeypatch):
+def test_a_classifier_exception_stores_the_story_untagged(httpserver, monkeypatch):
     def broken(article):
         raise RuntimeError("classifier bug")
 
     monkeypatch.setattr(classify, "apply_classification", broken)
     monkeypatch.setattr(classify, "apply_classification_many", broken)
-    source = make_source(httpserver.url_for("/feed"))
+    source = make_feed_source(httpserver.url_for("/feed"))
     _serve(httpserver, simple_feed(2))
     assert poll_source(source.id).new == 2
     assert Article.objects.filter(source=source).count() == 2
 
 
-def test_the_classifier_is_called_for_new_and_updated_stories_only(httpserver, make_source, monkeypatch):
+def test_the_classifier_is_called_for_new_and_updated_stories_only(httpserver, monkeypatch):
     seen = []
     monkeypatch.setattr(
         classify, "apply_classification_many", lambda articles, **kwargs: seen.extend(a.title for a in articles)
     )
-    source = make_source(httpserver.url_for("/feed"))
+    source = make_feed_source(httpserver.url_for("/feed"))
     _serve(httpserver, rss(rss_item("A", link="https://x.example/a"), rss_item("B", link="https://x.example/b")))
     poll_source(source.id)
     _serve(httpserver, rss(rss_item("A2", link="https://x.example/a"), rss_item("B", link="https://x.example/b")))
@@ -144,12 +144,12 @@ def test_the_classifier_is_called_for_new_and_updated_stories_only(httpserver, m
     assert seen == ["A", "B", "A2"]
 
 
-def test_a_failure_mid_poll_leaves_nothing_half_written(httpserver, make_source, monkeypatch):
+def test_a_failure_mid_poll_leaves_nothing_half_written(httpserver, monkeypatch):
     def store_then_crash(*args, **kwargs):
         store_module.store_entries(*args, **kwargs)
         raise RuntimeError("worker killed here, after the inserts")
 
-    source = make_source(httpserver.url_for("/feed"))
+    source = make_feed_source(httpserver.url_for("/feed"))
     _serve(httpserver, simple_feed(4))
     monkeypatch.setattr("articles.ingest.poll.store_entries", store_then_crash)
     result = poll_source(source.id)
@@ -163,14 +163,14 @@ def test_a_failure_mid_poll_leaves_nothing_half_written(httpserver, make_source,
     assert Article.objects.filter(source=source).count() == 4
 
 
-def test_at_most_500_entries_are_stored_per_poll(httpserver, make_source):
-    source = make_source(httpserver.url_for("/feed"))
+def test_at_most_500_entries_are_stored_per_poll(httpserver):
+    source = make_feed_source(httpserver.url_for("/feed"))
     _serve(httpserver, simple_feed(520))
     assert poll_source(source.id).new == 500
 
 
-def test_the_fetch_log_keeps_the_last_50_polls(httpserver, make_source):
-    source = make_source(httpserver.url_for("/feed"))
+def test_the_fetch_log_keeps_the_last_50_polls(httpserver):
+    source = make_feed_source(httpserver.url_for("/feed"))
     _serve(httpserver, simple_feed(1))
     now = timezone.now()
     FetchLog.objects.bulk_create(
@@ -183,12 +183,12 @@ def test_the_fetch_log_keeps_the_last_50_polls(httpserver, make_source):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_unchanged_poll_records_itself_keeps_50_logs_and_frees_its_locks(httpserver, make_source):
+def test_an_unchanged_poll_records_itself_keeps_50_logs_and_frees_its_locks(httpserver):
     """Outside a test transaction, as in a worker: on PostgreSQL the 304's state, log, pruning and
     unlocks go in one message; everywhere, the next poll can take the source at once."""
     from articles.ingest import locks
 
-    source = make_source(httpserver.url_for("/feed"))
+    source = make_feed_source(httpserver.url_for("/feed"))
     _serve(httpserver, simple_feed(2))
     assert poll_source(source.id).new == 2
     now = timezone.now()
@@ -207,7 +207,7 @@ def test_an_unchanged_poll_records_itself_keeps_50_logs_and_frees_its_locks(http
     lease.release()
 
 
-def test_a_classifier_failing_on_one_story_keeps_the_tags_of_the_others(httpserver, make_source, monkeypatch):
+def test_a_classifier_failing_on_one_story_keeps_the_tags_of_the_others(httpserver, monkeypatch):
     sete = Commune.objects.get(slug="sete")
 
     def tag_or_break(article):
@@ -221,7 +221,7 @@ def test_a_classifier_failing_on_one_story_keeps_the_tags_of_the_others(httpserv
         classify, "apply_classification_many", lambda articles, **kwargs: [tag_or_break(a) for a in articles]
     )
     monkeypatch.setattr(classify, "apply_classification", tag_or_break)
-    source = make_source(httpserver.url_for("/feed"))
+    source = make_feed_source(httpserver.url_for("/feed"))
     _serve(httpserver, simple_feed(4))
     assert poll_source(source.id).new == 4
     tagged = set(ArticleCommune.objects.filter(commune=sete).values_list("article__title", flat=True))

@@ -10,7 +10,7 @@ from django.utils import timezone
 from articles.models import Article, Source
 from articles.tasks import dispatch_due_sources
 from newsroom.celery import app
-from tests.articles.ingest.conftest import simple_feed
+from tests.builders import simple_feed
 from tests.helpers import celery_worker, wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)

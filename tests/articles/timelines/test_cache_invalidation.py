@@ -10,7 +10,7 @@ import pytest
 from articles import timelines
 from articles.models import Article, ArticleCommune
 from localities.models import Commune
-from tests.articles.timelines.conftest import make_story
+from tests.builders import make_article
 from tests.helpers import ROOT, child_env
 
 
@@ -20,25 +20,25 @@ def titles_on(client, url: str) -> str:
 
 @pytest.mark.django_db
 def test_a_stored_story_appears_on_a_cached_timeline(client, django_capture_on_commit_callbacks):
-    make_story("Sète : premier article", communes=("sete",))
+    make_article("Sète : premier article", communes=("sete",))
     assert "premier article" in titles_on(client, "/communes/sete/")
     with django_capture_on_commit_callbacks(execute=True):
-        make_story("Sète : second article", communes=("sete",))
+        make_article("Sète : second article", communes=("sete",))
     assert "second article" in titles_on(client, "/communes/sete/")
 
 
 @pytest.mark.django_db
 def test_nothing_changes_on_screen_until_the_transaction_commits(client, django_capture_on_commit_callbacks):
-    make_story("Sète : premier article", communes=("sete",))
+    make_article("Sète : premier article", communes=("sete",))
     titles_on(client, "/communes/sete/")
     with django_capture_on_commit_callbacks(execute=False) as pending:
-        make_story("Sète : pas encore validé", communes=("sete",))
+        make_article("Sète : pas encore validé", communes=("sete",))
     assert pending, "the version bump waits for the commit"
 
 
 @pytest.mark.django_db
 def test_tagging_a_story_with_a_commune_puts_it_on_that_commune_page(client, django_capture_on_commit_callbacks, sete):
-    story = make_story("Une histoire sans commune")
+    story = make_article("Une histoire sans commune")
     assert "sans commune" not in titles_on(client, "/communes/sete/")
     with django_capture_on_commit_callbacks(execute=True):
         story.communes.add(sete, through_defaults={"rule": "éditeur"})
@@ -47,7 +47,7 @@ def test_tagging_a_story_with_a_commune_puts_it_on_that_commune_page(client, dja
 
 @pytest.mark.django_db
 def test_bulk_created_tags_show_after_bump_version(client, sete):
-    story = make_story("Classé en masse")
+    story = make_article("Classé en masse")
     titles_on(client, "/communes/sete/")
     ArticleCommune.objects.bulk_create([ArticleCommune(article=story, commune=sete)])
     timelines.bump_version()
@@ -56,7 +56,7 @@ def test_bulk_created_tags_show_after_bump_version(client, sete):
 
 @pytest.mark.django_db
 def test_a_queryset_update_that_hides_stories_invalidates_the_cache(client, django_capture_on_commit_callbacks):
-    make_story("À masquer en masse")
+    make_article("À masquer en masse")
     assert "À masquer en masse" in titles_on(client, "/")
     with django_capture_on_commit_callbacks(execute=True):
         Article.objects.filter(title="À masquer en masse").update(status=Article.Status.HIDDEN)
@@ -77,12 +77,12 @@ def test_a_renamed_commune_is_renamed_in_the_navigation(client, django_capture_o
 @pytest.mark.django_db(transaction=True)
 def test_a_story_stored_by_another_process_shows_on_the_cached_page(client, redis_url, places):
     """The ingest worker is another process: the version lives in Redis, shared by all of them."""
-    make_story("Sète : déjà là", communes=("sete",))
+    make_article("Sète : déjà là", communes=("sete",))
     assert "déjà là" in titles_on(client, "/communes/sete/")
     code = (
         "import django; django.setup(); "
-        "from tests.articles.timelines.conftest import make_story; "
-        "make_story('Sète : écrit par un autre processus', communes=('sete',), guid='autre-processus')"
+        "from tests.builders import make_article; "
+        "make_article('Sète : écrit par un autre processus', communes=('sete',), guid='autre-processus')"
     )
     env = child_env(DJANGO_SETTINGS_MODULE="newsroom.settings", REDIS_URL=redis_url)
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True, timeout=60)

@@ -9,7 +9,7 @@ import feedparser
 import pytest
 
 from articles.models import Article
-from tests.articles.timelines.conftest import make_story
+from tests.builders import make_article
 
 pytestmark = pytest.mark.django_db
 PARIS = ZoneInfo("Europe/Paris")
@@ -30,7 +30,7 @@ TIMELINE_FEEDS = [
 
 @pytest.fixture
 def election_story():
-    return make_story(
+    return make_article(
         "Sète : les municipales se préparent",
         communes=("sete",),
         sections=("elections",),
@@ -50,7 +50,7 @@ def parse(client, url: str):
 
 @pytest.mark.parametrize("url", TIMELINE_FEEDS)
 def test_every_timeline_has_a_valid_feed_with_its_story(client, election_story, url):
-    make_story(
+    make_article(
         "Gigean : rien à voir avec les élections",
         communes=("gigean",),
         sections=("sports",),
@@ -106,7 +106,7 @@ def test_a_repeat_request_gets_a_304_by_etag_or_by_date(client, election_story):
 def test_a_new_story_changes_the_etag(client, election_story, django_capture_on_commit_callbacks):
     first = client.get("/communes/sete/rss/")
     with django_capture_on_commit_callbacks(execute=True):
-        make_story("Sète : une nouvelle liste", communes=("sete",))
+        make_article("Sète : une nouvelle liste", communes=("sete",))
     again = client.get("/communes/sete/rss/", HTTP_IF_NONE_MATCH=first["ETag"])
     assert again.status_code == 200
     assert again["ETag"] != first["ETag"]
@@ -114,12 +114,12 @@ def test_a_new_story_changes_the_etag(client, election_story, django_capture_on_
 
 
 def test_hidden_stories_stay_out_of_feeds(client, election_story):
-    make_story("Sète : retiré par la rédaction", communes=("sete",), status=Article.Status.HIDDEN)
+    make_article("Sète : retiré par la rédaction", communes=("sete",), status=Article.Status.HIDDEN)
     assert b"retir" not in client.get("/communes/sete/rss/").content
 
 
 def test_control_characters_from_a_source_do_not_break_the_feed(client):
-    make_story("Titre\x0b avec\x1f des octets\x01 parasites", summary="<p>ok\x08</p>")
+    make_article("Titre\x0b avec\x1f des octets\x01 parasites", summary="<p>ok\x08</p>")
     for url in ("/rss/", "/atom/"):
         _, parsed = parse(client, url)
         assert parsed.entries[0].title == "Titre avec des octets parasites"

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from articles import timelines
-from tests.articles.timelines.conftest import make_stories, make_story
+from tests.builders import make_article, make_articles
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,7 @@ def older_link(html: str) -> str | None:
 
 
 def test_walking_older_pages_shows_every_story_once_in_order(client):
-    stories = make_stories(75, communes=("sete",))
+    stories = make_articles(75, communes=("sete",))
     seen, url = [], "/communes/sete/"
     while url:
         html = client.get(url).content.decode()
@@ -34,17 +34,17 @@ def test_walking_older_pages_shows_every_story_once_in_order(client):
 
 
 def test_new_stories_arriving_meanwhile_do_not_shift_the_older_page(client):
-    stories = make_stories(40)
+    stories = make_articles(40)
     first = client.get("/").content.decode()
     for n in range(5):
-        make_story(f"Tout juste arrivé {n}", published=timezone.now())
+        make_article(f"Tout juste arrivé {n}", published=timezone.now())
     second = client.get(older_link(first)).content.decode()
     assert titles(second) == [s.title for s in stories[30:]]
 
 
 def test_stories_with_the_same_date_are_split_by_id_without_loss(client):
     moment = timezone.now() - timedelta(hours=2)
-    stories = [make_story(f"Même minute {n:02d}", published=moment) for n in range(35)]
+    stories = [make_article(f"Même minute {n:02d}", published=moment) for n in range(35)]
     first = client.get("/").content.decode()
     second = client.get(older_link(first)).content.decode()
     assert sorted(titles(first) + titles(second)) == sorted(s.title for s in stories)
@@ -60,11 +60,11 @@ def test_a_broken_older_link_is_a_clean_400(client, cursor):
 
 
 def test_a_cursor_round_trips_to_the_microsecond(sete):
-    story = make_story(published=timezone.now().replace(microsecond=123456))
+    story = make_article(published=timezone.now().replace(microsecond=123456))
     cursor = timelines.Cursor.parse(str(timelines.Cursor.after(story)))
     assert cursor.published == story.published and cursor.pk == story.pk
 
 
 def test_the_last_page_has_no_older_link(client):
-    make_stories(30)
+    make_articles(30)
     assert older_link(client.get("/").content.decode()) is None

@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 
 from articles import timelines
-from tests.articles.timelines.conftest import make_story
+from tests.builders import make_article
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +36,7 @@ def no_shared_cache(monkeypatch):
 def test_a_hot_page_and_a_feed_304_need_neither_the_database_nor_the_shared_cache(
     client, local_layer, no_shared_cache, django_assert_num_queries
 ):
-    make_story("Sète : la criée", communes=("sete",))
+    make_article("Sète : la criée", communes=("sete",))
     client.get("/communes/sete/")
     etag = client.get("/communes/sete/rss/")["ETag"]
     no_shared_cache()
@@ -46,17 +46,17 @@ def test_a_hot_page_and_a_feed_304_need_neither_the_database_nor_the_shared_cach
 
 
 def test_a_story_stored_in_this_process_shows_at_once(client, local_layer, django_capture_on_commit_callbacks):
-    make_story("Sète : la criée", communes=("sete",))
+    make_article("Sète : la criée", communes=("sete",))
     client.get("/communes/sete/")
     with django_capture_on_commit_callbacks(execute=True):
-        make_story("Sète : la nouvelle criée", communes=("sete",))
+        make_article("Sète : la nouvelle criée", communes=("sete",))
     assert "la nouvelle criée" in client.get("/communes/sete/").content.decode()
 
 
 def test_a_story_stored_by_another_process_shows_once_the_version_memo_expires(client, local_layer, monkeypatch):
-    make_story("Sète : la criée", communes=("sete",))
+    make_article("Sète : la criée", communes=("sete",))
     client.get("/communes/sete/")
-    make_story("Sète : stockée ailleurs", communes=("sete",))
+    make_article("Sète : stockée ailleurs", communes=("sete",))
     # Another process bumps the version in the shared cache; this one has not looked yet.
     cache.set(timelines.VERSION_KEY, "bumped-elsewhere", None)
     assert "stockée ailleurs" not in client.get("/communes/sete/").content.decode()

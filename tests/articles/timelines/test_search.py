@@ -6,7 +6,7 @@ import pytest
 
 from articles.models import Article
 from articles.search import SearchSpec, search_articles
-from tests.articles.timelines.conftest import make_story
+from tests.builders import make_article
 
 pytestmark = pytest.mark.django_db
 
@@ -14,25 +14,25 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def stories():
     return {
-        "joutes": make_story(
+        "joutes": make_article(
             "Sète : les joutes nautiques de la Saint-Louis",
             communes=("sete",),
             sections=("sports",),
             summary="<p>Le tournoi de joutes du canal royal a réuni les meilleurs jouteurs.</p>",
         ),
-        "budget": make_story(
+        "budget": make_article(
             "Frontignan : le budget voté",
             communes=("frontignan",),
             sections=("politique",),
             summary="<p>Les joutes verbales ont animé le conseil municipal.</p>",
         ),
-        "elections": make_story(
+        "elections": make_article(
             "Gigean : les élections municipales approchent",
             communes=("gigean",),
             sections=("elections",),
             summary="<p>Trois listes sont candidates.</p>",
         ),
-        "hidden": make_story("Sète : joutes annulées (masqué)", communes=("sete",), status=Article.Status.HIDDEN),
+        "hidden": make_article("Sète : joutes annulées (masqué)", communes=("sete",), status=Article.Status.HIDDEN),
     }
 
 
@@ -83,7 +83,7 @@ def test_the_search_vector_follows_edits_and_bulk_updates(postgres, stories):
 
 
 def test_titles_from_sources_are_escaped_in_results(client):
-    make_story("<script>alert('joutes')</script> & joutes", communes=("sete",))
+    make_article("<script>alert('joutes')</script> & joutes", communes=("sete",))
     html = client.get("/recherche/?q=joutes").content.decode()
     assert "<script>alert" not in html
     assert "&lt;script&gt;" in html
@@ -129,7 +129,7 @@ def test_search_results_come_30_per_page_with_links_both_ways(client):
 
     now = timezone.now()
     for n in range(35):
-        make_story(f"Sète : joutes, manche {n:02d}", communes=("sete",), published=now - timedelta(hours=n))
+        make_article(f"Sète : joutes, manche {n:02d}", communes=("sete",), published=now - timedelta(hours=n))
     first = client.get("/recherche/?q=joutes&commune=sete").content.decode()
     assert first.count('<h3 class="card-title">') == 30
     assert "Résultats 1 à 30" in first

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tests.articles.timelines.conftest import make_source
+from tests.builders import make_source
 
 pytestmark = pytest.mark.django_db
 

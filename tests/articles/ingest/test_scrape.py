@@ -1,4 +1,4 @@
-"""Scrape recipes on the seed's "En ligne" listing, and the offline demo sources end to end."""
+"""Scrape recipes on the seed's "En ligne" listing, and scrape sources added with a recipe."""
 
 from __future__ import annotations
 
@@ -6,12 +6,10 @@ from datetime import datetime
 
 import pytest
 
-from articles.demo import DEMO_SOURCES, FILES, ensure_demo_sources, render, serve_demo
+from articles.demo import DEMO_SOURCES, render
 from articles.ingest.dates import PARIS
 from articles.ingest.discover import DiscoveryError, add_source
-from articles.ingest.poll import poll_source
 from articles.ingest.scrape import RecipeError, extract_items
-from articles.models import Article
 
 RECIPE = DEMO_SOURCES[3][3]
 FETCHED = datetime(2026, 3, 20, 12, 0, tzinfo=PARIS)
@@ -58,19 +56,3 @@ def test_add_source_with_a_recipe_makes_a_scrape_source_without_discovery():
     assert source.kind == "scrape" and source.feed_url == "https://liste.example/en-ligne"
     with pytest.raises(DiscoveryError, match="sélecteurs"):
         add_source("https://liste.example/autre", recipe={"item": "li"})
-
-
-@pytest.mark.django_db
-def test_the_demo_sources_fill_the_timeline_through_the_pipeline():
-    server = serve_demo(port=0)
-    try:
-        sources = ensure_demo_sources(server.base_url)
-        results = [poll_source(source.id) for source in sources]
-    finally:
-        server.shutdown()
-    assert [result.status for result in results] == ["ok"] * len(DEMO_SOURCES), [r.error for r in results]
-    assert all(result.new >= 5 for result in results)
-    seed_headline = "Sète : Sébastien Pacull propose de transformer le Casino en pôle santé"
-    assert Article.objects.filter(title=seed_headline, source=sources[3]).exists()
-    assert not Article.objects.filter(url__contains="utm_").exists()
-    assert {path.name for path in FILES.iterdir()} >= {name for name, *_ in DEMO_SOURCES}

@@ -1,4 +1,4 @@
-"""The stories desk: list, filters, bulk actions, and a change form whose tag edits are sticky."""
+"""The articles desk: list, filters, bulk actions, and a change form whose tag edits are sticky."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from django.db import models
 from django.urls import path
 from django.utils import timezone
 
-from articles.admin import review, story_actions
+from articles.admin import article_actions, review
 from articles.admin.filters import CommuneFilter, ReviewFilter, SectionFilter
+from articles.classify import examples
 from articles.models import Article, ArticleCommune, ArticleSection
 from articles.models.tags import Origin
 
@@ -53,7 +54,7 @@ class ArticleAdmin(admin.ModelAdmin):
     list_per_page = 50
     search_fields = ["title", "url"]
     date_hierarchy = "published"
-    actions = story_actions.ACTIONS
+    actions = article_actions.ACTIONS
     inlines = [ArticleCommuneInline, ArticleSectionInline]
     autocomplete_fields = ["excluded_communes", "excluded_sections"]
     readonly_fields = ["source", "guid", "raw_date", "categories", "fetched", "updated", "confidence"]
@@ -74,7 +75,7 @@ class ArticleAdmin(admin.ModelAdmin):
         return super().get_queryset(request).prefetch_related("communes", "sections")
 
     def has_add_permission(self, request) -> bool:
-        return False  # stories come from sources, never typed in
+        return False  # articles come from sources, never typed in
 
     def get_urls(self):
         view = self.admin_site.admin_view
@@ -115,7 +116,7 @@ def keep_upstream_unless_edited(before: Article, after: Article) -> list[str]:
     """The upstream fields the editor really changed; the others keep the source's exact value.
 
     A form round trip is not an edit: the date widget drops microseconds and browsers send
-    textarea line breaks as CRLF. Locking the story for that would stop its updates for nothing.
+    textarea line breaks as CRLF. Locking the article for that would stop its updates for nothing.
     """
     edited = []
     for name in sorted(UPSTREAM_FIELDS):
@@ -147,3 +148,7 @@ def save_editor_tags(article: Article, formset, editor) -> None:
         tag.rule = tag.field = tag.phrase = ""
         tag.save()
         excluded.remove(getattr(tag, f"{key}_id"))
+    if instances or formset.deleted_objects:
+        # A change in the form is a correction the classifier learns from, as with the desk's other tools.
+        added = [tag.commune for tag in instances] if key == "commune" else []
+        examples.record([article.pk], editor, correction=True, commune=added[0] if len(added) == 1 else None)

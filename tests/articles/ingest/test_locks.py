@@ -1,92 +1,19 @@
-"""Scheduling (adaptive interval, TTL, jitter, backoff, attention) and the per-source and per-host locks."""
+"""The locks of a poll: one poll per source (the lease), and at most two requests per host."""
 
 from __future__ import annotations
 
-import random
 import threading
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
-from articles.ingest import locks, schedule
-from articles.ingest.dispatch import dispatch_due, due_sources
+from articles.ingest import locks
 from articles.ingest.poll import poll_source
 from articles.models import Source
-from tests.articles.ingest.conftest import rss, simple_feed
+from tests.builders import make_feed_source, simple_feed
 
 pytestmark = pytest.mark.django_db
-
-
-def test_a_new_source_is_checked_every_30_minutes():
-    assert Source(name="x", url="https://x.example/").interval == 30 * 60
-
-
-def test_the_interval_adapts_to_how_often_the_source_publishes():
-    now = timezone.now()
-    busy = [now - timedelta(minutes=6 * i) for i in range(20)]  # a short feed of a busy site
-    quiet = [now - timedelta(days=3)]
-    assert schedule.adaptive_interval(busy, now, 1800) == schedule.MIN_INTERVAL
-    assert schedule.adaptive_interval(quiet, now, 1800) == schedule.MAX_INTERVAL
-    assert schedule.adaptive_interval([now - timedelta(days=30)], now, 1800) == schedule.MAX_INTERVAL
-    twice_a_day = [now - timedelta(hours=12 * i, minutes=1) for i in range(14)]
-    assert 5 * 3600 < schedule.adaptive_interval(twice_a_day, now, 1800) <= 6 * 3600
-    assert schedule.adaptive_interval([None, None], now, 1800) == 1800
-
-
-def test_jitter_adds_at_most_20_percent_and_never_passes_a_day():
-    rng = random.Random(4)
-    delays = [schedule.with_jitter(3600, rng) for _ in range(500)]
-    assert min(delays) >= 3600 and max(delays) <= 3600 * 1.2
-    assert len(set(delays)) > 50
-    assert schedule.with_jitter(86400, rng) == 86400
-
-
-def test_errors_back_off_geometrically_up_to_a_day():
-    plain = [schedule.clamp(schedule.MIN_INTERVAL * 2 ** (n - 1)) for n in range(1, 12)]
-    assert plain[:4] == [300, 600, 1200, 2400]
-    assert plain[-1] == 86400
-    for count in range(1, 15):
-        delay = schedule.error_delay(count)
-        assert plain[min(count, 11) - 1] <= delay <= 86400
-
-
-def test_the_feed_ttl_and_cache_control_are_honoured(httpserver, make_source):
-    httpserver.expect_request("/feed").respond_with_data(
-        rss(title="TTL", ttl=180), headers={"Cache-Control": "public, max-age=600"}
-    )
-    source = make_source(httpserver.url_for("/feed"), interval=300)
-    before = timezone.now()
-    poll_source(source.id)
-    source.refresh_from_db()
-    assert source.next_check_at >= before + timedelta(minutes=180)
-    assert schedule.max_age({"cache-control": "public, max-age=600"}) == 600
-
-
-def test_ten_errors_in_a_row_flag_the_source_and_it_is_still_tried_daily(httpserver, make_source):
-    httpserver.expect_request("/feed").respond_with_data("panne", status=500)
-    source = make_source(httpserver.url_for("/feed"))
-    for attempt in range(10):
-        poll_source(source.id, force=True)
-        source.refresh_from_db()
-        assert source.needs_attention == (attempt == 9)
-    assert source.error_count == 10 and source.enabled
-    assert source.next_check_at <= timezone.now() + timedelta(days=1, seconds=5)
-    assert "500" in source.last_error
-
-    httpserver.clear()
-    httpserver.expect_request("/feed").respond_with_data(simple_feed(1))
-    poll_source(source.id, force=True)
-    source.refresh_from_db()
-    assert (source.error_count, source.needs_attention, source.last_error) == (0, False, "")
-
-
-def test_a_source_that_is_not_due_is_skipped_unless_forced(httpserver, make_source):
-    httpserver.expect_request("/feed").respond_with_data(simple_feed(1))
-    source = make_source(httpserver.url_for("/feed"), next_check_at=timezone.now() + timedelta(hours=1))
-    assert poll_source(source.id).status == "skipped"
-    assert httpserver.log == []
-    assert poll_source(source.id, force=True).status == "ok"
 
 
 def _hold_lease_elsewhere(source_id: int, taken: threading.Event, done: threading.Event) -> None:
@@ -100,9 +27,9 @@ def _hold_lease_elsewhere(source_id: int, taken: threading.Event, done: threadin
     connection.close()
 
 
-def test_a_source_already_being_polled_is_not_polled_twice(httpserver, make_source):
+def test_a_source_already_being_polled_is_not_polled_twice(httpserver):
     httpserver.expect_request("/feed").respond_with_data(simple_feed(1))
-    source = make_source(httpserver.url_for("/feed"))
+    source = make_feed_source(httpserver.url_for("/feed"))
     from django.db import connection
 
     if connection.vendor != "postgresql":
@@ -126,12 +53,12 @@ def test_a_source_already_being_polled_is_not_polled_twice(httpserver, make_sour
     assert poll_source(source.id, force=True).status == "ok"
 
 
-def test_an_expired_lease_from_a_dead_worker_is_taken_over(make_source):
+def test_an_expired_lease_from_a_dead_worker_is_taken_over():
     from django.db import connection
 
     if connection.vendor == "postgresql":
         pytest.skip("on PostgreSQL the lease is an advisory lock, freed when the dead worker's connection drops")
-    source = make_source("https://x.example/feed")
+    source = make_feed_source("https://x.example/feed")
     Source.objects.filter(pk=source.pk).update(lease_until=timezone.now() - timedelta(seconds=1))
     assert locks.acquire_lease(source.id) is not None
 
@@ -190,7 +117,7 @@ def _hold_host_slots_elsewhere(host: str, count: int, taken: threading.Event, do
 
 
 @pytest.mark.django_db(transaction=True)
-def test_host_slots_are_shared_by_every_worker_using_the_database(httpserver, make_source):
+def test_host_slots_are_shared_by_every_worker_using_the_database(httpserver):
     """Two slots taken by another worker (its own connection): a poll of that host waits, then
     reports the host busy without fetching and without counting an error."""
     from django.db import connection
@@ -198,7 +125,7 @@ def test_host_slots_are_shared_by_every_worker_using_the_database(httpserver, ma
     if connection.vendor != "postgresql":
         pytest.skip("on SQLite (one machine) the slots are file locks, tested above")
     httpserver.expect_request("/feed").respond_with_data(simple_feed(1))
-    source = make_source(httpserver.url_for("/feed"))
+    source = make_feed_source(httpserver.url_for("/feed"))
     taken, done = threading.Event(), threading.Event()
     holder = threading.Thread(target=_hold_host_slots_elsewhere, args=("localhost", 2, taken, done))
     holder.start()
@@ -215,7 +142,7 @@ def test_host_slots_are_shared_by_every_worker_using_the_database(httpserver, ma
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_failed_record_keeps_the_connection_usable_and_frees_every_lock(make_source):
+def test_a_failed_record_keeps_the_connection_usable_and_frees_every_lock():
     """The 304 record and the unlocks go in one message; a write that fails must not leave the
     connection inside a broken transaction, nor the source or its host locked."""
     from django.db import IntegrityError, connection
@@ -225,7 +152,7 @@ def test_a_failed_record_keeps_the_connection_usable_and_frees_every_lock(make_s
 
     if connection.vendor != "postgresql":
         pytest.skip("the one-message record is PostgreSQL's; SQLite saves in a transaction")
-    source = make_source("https://thau.example/feed")
+    source = make_feed_source("https://thau.example/feed")
     lease, loaded = locks.lease_and_load(source.id)
     lease.hold_host("thau.example")
     assert lease.token is not None and lease.slot
@@ -245,22 +172,3 @@ def test_a_failed_record_keeps_the_connection_usable_and_frees_every_lock(make_s
     assert again.token is not None
     again.release()
     assert FetchLog.objects.filter(source_id=source.id).count() == 0  # nothing half-written
-
-
-def test_the_dispatcher_queues_due_sources_oldest_first_in_bounded_batches(
-    make_source, django_capture_on_commit_callbacks
-):
-    now = timezone.now()
-    old = make_source("https://a.example/", next_check_at=now - timedelta(hours=2))
-    newer = make_source("https://b.example/", next_check_at=now - timedelta(hours=1))
-    make_source("https://c.example/", next_check_at=now + timedelta(hours=1))
-    make_source("https://d.example/", next_check_at=now - timedelta(hours=3), enabled=False)
-    sent = []
-    with django_capture_on_commit_callbacks(execute=True):
-        assert dispatch_due(sent.append, limit=1) == 1
-    assert sent == [[old.id]]
-    with django_capture_on_commit_callbacks(execute=True):
-        dispatch_due(sent.append, limit=10)
-    assert sent[1] == [newer.id]
-    # Queued sources are not queued again every minute while they wait.
-    assert due_sources(10) == []

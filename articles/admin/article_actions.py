@@ -1,4 +1,4 @@
-"""Bulk actions of the stories list. Each writes one admin log entry per story it changed."""
+"""Bulk actions of the articles list. Each writes one admin log entry per article it changed."""
 
 from __future__ import annotations
 
@@ -52,7 +52,7 @@ def _pick(modeladmin, request, queryset, form_class, title: str):
 def _tag_action(name: str, *, description: str, form_class, field: str, title: str, logged: str, done: str):
     """The bulk action ``name``: asks for one tag (``field`` of ``form_class``), then calls ``tagging.<name>``.
 
-    ``logged`` (each story's history) and ``done`` (the message) are formatted with ``tag`` and ``count``.
+    ``logged`` (each article's history) and ``done`` (the message) are formatted with ``tag`` and ``count``.
     """
 
     @admin.action(description=description, permissions=["change"])
@@ -102,9 +102,9 @@ set_section = _tag_action(
 
 
 def _update(modeladmin, request, queryset, done: str, **fields) -> None:
-    stories = list(queryset)
-    count = Article.objects.filter(pk__in=[s.pk for s in stories]).update(**fields)
-    log_bulk(request, stories, done.capitalize() + ".")
+    articles = list(queryset)
+    count = Article.objects.filter(pk__in=[s.pk for s in articles]).update(**fields)
+    log_bulk(request, articles, done.capitalize() + ".")
     pipeline.bump_timelines()
     modeladmin.message_user(request, f"{count} article(s) {done}.", messages.SUCCESS)
 
@@ -142,17 +142,17 @@ def unlock(modeladmin, request, queryset):
 
 @admin.action(description="Confirmer les étiquettes proposées", permissions=["change"])
 def confirm(modeladmin, request, queryset):
-    stories = list(queryset)
-    count = tagging.confirm_tags([s.pk for s in stories], request.user)
-    log_bulk(request, stories, "Étiquettes confirmées.")
+    articles = list(queryset)
+    count = tagging.confirm_tags([s.pk for s in articles], request.user)
+    log_bulk(request, articles, "Étiquettes confirmées.")
     modeladmin.message_user(request, f"Étiquettes de {count} article(s) confirmées.", messages.SUCCESS)
 
 
 @admin.action(description="Reclasser", permissions=["change"])
 def reclassify(modeladmin, request, queryset):
-    stories = list(queryset)
-    count = pipeline.reclassify(Article.objects.filter(pk__in=[s.pk for s in stories]))
-    log_bulk(request, stories, "Reclassé automatiquement (étiquettes de l’éditeur conservées).")
+    articles = list(queryset)
+    count = pipeline.reclassify(Article.objects.filter(pk__in=[s.pk for s in articles]))
+    log_bulk(request, articles, "Reclassé automatiquement (étiquettes de l’éditeur conservées).")
     pipeline.bump_timelines()
     modeladmin.message_user(request, f"{count} article(s) reclassé(s).", messages.SUCCESS)
 
