@@ -5,7 +5,6 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.browser.conftest import chromium, page, pytest_runtest_makereport  # noqa: F401  (test_browser.py)
 from tests.subscriptions.smtp import SmtpServer
 from tests.subscriptions.worker import Broker, filesystem_broker
 

@@ -1,4 +1,7 @@
-"""Real headless Chromium (Debian's package) driven by Playwright, against pytest-django's live server.
+"""Browser fixtures for the whole suite, loaded once (``-p tests.browser.fixtures`` in pyproject.toml)
+so that every test folder shares one Chromium session.
+
+Real headless Chromium (Debian's package) driven by Playwright, against pytest-django's live server.
 
 The ``page`` fixture records console errors, failed requests and requests that leave the site;
 tests assert on them. On failure a screenshot lands in test-results/.
