@@ -18,6 +18,7 @@ import time
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import compress
 
 from django.conf import settings
 
@@ -137,14 +138,14 @@ class PhraseIndex:
         """(start, end, matched phrase, payloads) for each phrase found, in order."""
         if self.heads is not None and self.heads.isdisjoint(tokens):
             return []
-        unseen = set(tokens) - self._seen
-        if unseen:
-            self._learn(unseen)
+        if not self._seen.issuperset(tokens):  # no set built per call once every word is known
+            self._learn(set(tokens) - self._seen)
         starters = self._starters
         found = []
         count = len(tokens)
         free = 0  # first position not inside a phrase already found
-        for i in [i for i, token in enumerate(tokens) if token in starters]:
+        # Positions of the words that start a phrase, found in C: most words start none.
+        for i in compress(range(count), map(starters.__contains__, tokens)):
             if i < free:
                 continue
             for length, rest, stem, key, payloads in starters[tokens[i]]:
