@@ -8,6 +8,7 @@ the ordinary pipeline, so the timelines fill within a minute with no network.
 from __future__ import annotations
 
 import os
+import shlex
 import signal
 import subprocess
 import sys
@@ -93,16 +94,31 @@ class Command(BaseCommand):
         return None
 
 
+def procfile() -> dict[str, list[str]]:
+    """The production commands, by process name, from the Procfile at the top of the repository."""
+    commands = {}
+    for line in (settings.BASE_DIR / "Procfile").read_text(encoding="utf-8").splitlines():
+        name, _, command = line.partition(":")
+        if command.strip() and not name.startswith("#"):
+            commands[name.strip()] = shlex.split(command)
+    return commands
+
+
 def _commands(addr: str) -> dict[str, list[str]]:
+    """The Procfile's worker and beat, run with this Python; the web process is Django's
+    development server while debugging (it serves static files and needs no build step), else the
+    Procfile's gunicorn bound to ``addr``."""
     python = sys.executable
-    worker = [python, "-m", "celery", "-A", "newsroom", "worker", "--loglevel", "INFO", "--concurrency", "2"]
+    commands = {name: [python, "-m", *command] for name, command in procfile().items()}
     if settings.BROKER_IS_EMBEDDED:
-        worker += ["--without-mingle", "--without-gossip", "--without-heartbeat"]
-    return {
-        "web": [python, "manage.py", "runserver", addr, "--noreload"],
-        "worker": worker,
-        "beat": [python, "-m", "celery", "-A", "newsroom", "beat", "--loglevel", "INFO"],
-    }
+        # The embedded (filesystem) broker has no fan-out for these worker-to-worker messages.
+        commands["worker"] += ["--without-mingle", "--without-gossip", "--without-heartbeat"]
+    if settings.DEBUG:
+        commands["web"] = [python, "manage.py", "runserver", addr, "--noreload"]
+    else:
+        bind = commands["web"].index("--bind")
+        commands["web"][bind + 1] = addr
+    return commands
 
 
 def _stop_all(processes: dict[str, subprocess.Popen]) -> None:
