@@ -1,6 +1,6 @@
-"""Classification benchmarks (issues #4 and #11), on PostgreSQL.
+"""Classification benchmarks, on PostgreSQL.
 
-1. Quality on the real stories of ``../shared/corpora/stories/dev.jsonl`` (issue #11), text only:
+1. Quality on the hand-labelled real stories of the shared corpora (``stories/dev.jsonl``), text only:
    communes precision and recall, Élections F1 and the other sections' macro F1, with the section
    model cross-validated in 5 folds (it never scores a story it learnt from); skipped with a message
    when the dev set is absent. Our own labelled set is scored with the shipped model.
@@ -85,7 +85,7 @@ def _quality() -> list[str]:
         lines.append(f"dev.jsonl ({len(dev)} real stories, text only, section model in {FOLDS}-fold CV):")
         lines += _figures(report, (0.98, 0.97, 0.95))
     else:
-        lines.append(f"dev set absent ({DEV}): issue #11 quality figures skipped")
+        lines.append(f"dev set absent ({DEV}): quality figures on real stories skipped")
     report = evaluate.evaluate(own, evaluate.predict_with_rules)
     lines.append(f"our own labelled set ({len(own)} stories, shipped model, which learnt from them):")
     lines += _figures(report, (0.98, 0.98, 0.95))

@@ -1,4 +1,4 @@
-"""Subscriber digest benchmark (issue #16), on PostgreSQL.
+"""Subscriber digest benchmark, on PostgreSQL.
 
 Builds the daily digests of 10,000 confirmed subscribers over the 14 communes (each with one day of
 articles: 2,000 of them) and renders every email, as ``send_digests`` does before it hands them to

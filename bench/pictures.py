@@ -1,4 +1,4 @@
-"""Pictures benchmark (issue #15): the home page with its commune map, uncached, against the same
+"""Pictures benchmark: the home page with its commune map, uncached, against the same
 page without the map. Target: with the map <= 1.3x without.
 
 A child process does the Django work (production settings: cached templates, DEBUG off) on a

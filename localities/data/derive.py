@@ -1,6 +1,6 @@
 """Rebuild the derived reference files of this folder from the shared corpora (run by hand, rarely).
 
-    python localities/data/derive.py ../shared/corpora/communes
+    python localities/data/derive.py PATH/TO/corpora/communes
 
 Writes ``france_communes.txt.gz`` (every commune and former commune of France, folded, one per
 line), ``places_thau.csv`` (hamlets and FANTOIR place names of the 14 communes) and keeps
@@ -93,4 +93,4 @@ def main(folder: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1] if len(sys.argv) > 1 else "../shared/corpora/communes"))
+    main(Path(sys.argv[1] if len(sys.argv) > 1 else "corpora/communes"))

@@ -1,7 +1,7 @@
 """Seed the gazetteer: names, long forms, demonyms, places, nicknames, ambiguous and blocking phrases.
 
 Places come from local knowledge and the La Poste "Ligne 5" hamlets (La Peyrade, Marseillan Plage;
-base officielle des codes postaux, Licence Ouverte, see /work/shared/corpora/communes/MANIFEST.txt).
+base officielle des codes postaux, Licence Ouverte, see localities/data/README.md).
 Spelling variants without accents, hyphens or capitals need no row: the gazetteer folds them.
 """
 

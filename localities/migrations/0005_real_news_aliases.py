@@ -1,4 +1,4 @@
-"""Aliases that real local news needs (issue #11): the old spelling "Sette" and the quarters that the
+"""Aliases that real local news needs: the old spelling "Sette" and the quarters that the
 labelling rules of shared/corpora/stories/MANIFEST.txt give to their commune. Les Aresquiers is left
 out: the beach straddles Frontignan and Vic-la-Gardiole.
 

@@ -1,4 +1,4 @@
-"""Real local news, one test per kind of error of issue #11: passing mentions, area-wide stories,
+"""Real local news, one test per kind of error seen in real text: passing mentions, area-wide stories,
 homonyms and old names, people.
 
 Headlines and short extracts of leads are quoted from the outlets named beside each case (stored

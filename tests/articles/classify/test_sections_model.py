@@ -1,4 +1,4 @@
-"""Sections from the model, with the rules as features and editors' overrides (issue #11).
+"""Sections from the model, with the rules as features and editors' overrides.
 
 The headlines and leads are real (© the outlets named); they are the Élections errors the issue lists.
 """
