@@ -34,6 +34,16 @@ EDITOR_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "aliassuggestion": ("view", "change"),
     },
     "localities": {"commune": ("view",), "alias": ALL},
+    # Editors set election dates and import the ministry's files; results change only by import.
+    "elections": {
+        "election": ("view", "add", "change"),
+        "round": ALL,
+        "person": ("view", "change"),
+        "candidacy": ("view", "change"),
+        "result": ("view",),
+        "listresult": ("view",),
+        "importjob": ("view",),
+    },
     "admin": {"logentry": ("view",)},
 }
 

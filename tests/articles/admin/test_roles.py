@@ -28,6 +28,14 @@ def test_editors_manage_rules_candidates_and_aliases(editor):
             assert editor.has_perm(f"articles.{action}_{model}")
 
 
+def test_editors_set_elections_and_import_files_but_cannot_edit_results(editor):
+    for codename in ("elections.add_election", "elections.change_election", "elections.change_round"):
+        assert editor.has_perm(codename), codename
+    assert editor.has_perm("elections.view_result")
+    assert not editor.has_perm("elections.change_result")
+    assert not editor.has_perm("elections.delete_election")
+
+
 def test_editors_cannot_delete_sources_or_manage_users(editor):
     assert editor.has_perm("articles.change_source")
     assert not editor.has_perm("articles.delete_source")
