@@ -291,8 +291,10 @@ EMAIL_URL = env_str("EMAIL_URL")
 globals().update(email_from_url(EMAIL_URL))
 NEWSROOM_EMAIL_FROM = env_str("NEWSROOM_EMAIL_FROM", "Newsroom Thau <ne-pas-repondre@newsroom.example>")
 DEFAULT_FROM_EMAIL = NEWSROOM_EMAIL_FROM
-# Absolute links in emails (confirm, manage, unsubscribe) start with this.
-NEWSROOM_SITE_URL = env_str("NEWSROOM_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Absolute links in emails (confirm, manage, unsubscribe) start with this; in production it defaults
+# to https:// and the first allowed host, never to a loopback address.
+_site_default = "http://127.0.0.1:8000" if DEBUG else f"https://{ALLOWED_HOSTS[0].lstrip('.')}"
+NEWSROOM_SITE_URL = env_str("NEWSROOM_SITE_URL", _site_default).rstrip("/")
 
 os.makedirs(STATIC_ROOT, exist_ok=True)  # also creates VAR_DIR
 

@@ -24,6 +24,7 @@ print(json.dumps({
     "hsts": getattr(settings, "SECURE_HSTS_SECONDS", 0),
     "ssl_redirect": getattr(settings, "SECURE_SSL_REDIRECT", False),
     "proxy": getattr(settings, "SECURE_PROXY_SSL_HEADER", None),
+    "site_url": settings.NEWSROOM_SITE_URL,
 }))
 """
 
@@ -126,3 +127,9 @@ def test_check_deploy_is_clean_in_production_mode():
     result = run("", ("check", "--deploy", "--fail-level", "WARNING"), **PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "WARNINGS" not in result.stderr
+
+
+def test_email_links_in_production_default_to_the_first_allowed_host_over_https():
+    assert probe(**PRODUCTION)["site_url"] == "https://news.example"
+    assert probe(**PRODUCTION, NEWSROOM_SITE_URL="https://www.news.example/")["site_url"] == "https://www.news.example"
+    assert probe()["site_url"] == "http://127.0.0.1:8000"
