@@ -242,6 +242,14 @@ def find_timeline(commune: str | None = None, section: str | None = None, places
     return Timeline(found_commune, found_section)
 
 
+def requested_page(
+    commune: str | None, section: str | None, raw_cursor: str, places: Directory
+) -> tuple[Timeline, Cursor | None]:
+    """The timeline and page a URL asks for: UnknownPlace (404) or ValueError (a bad "avant" link)."""
+    found = find_timeline(commune, section, places)
+    return found, Cursor.parse(raw_cursor) if raw_cursor else None
+
+
 def timeline_articles(timeline: Timeline) -> ArticleQuerySet:
     """The articles of a timeline, newest first. Pages and feeds both start from here."""
     articles = Article.objects.visible()

@@ -39,12 +39,9 @@ def _my_commune(request: HttpRequest, places: timelines.Directory) -> str:
 def timeline(request: HttpRequest, commune: str | None = None, section: str | None = None) -> HttpResponse:
     places = timelines.directory()
     try:
-        found = timelines.find_timeline(commune, section, places)
+        found, cursor = timelines.requested_page(commune, section, request.GET.get("avant", ""), places)
     except timelines.UnknownPlace:
         raise Http404("Commune ou rubrique inconnue.") from None
-    raw_cursor = request.GET.get("avant", "")
-    try:
-        cursor = timelines.Cursor.parse(raw_cursor) if raw_cursor else None
     except ValueError:
         return HttpResponseBadRequest("Lien de page invalide.")
 

@@ -21,14 +21,12 @@ import json
 import os
 import random
 import statistics
-import subprocess
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench.child import ROOT, child_env, run_child
+
 BENCH_DB = "newsroom_bench_classify"
-PG = "postgres://postgres@127.0.0.1:5432"
 STORED = 100_000
 LABELLED = ROOT / "tests" / "articles" / "classify" / "labelled.jsonl"
 DEV = ROOT.parent / "shared" / "corpora" / "stories" / "dev.jsonl"
@@ -36,34 +34,8 @@ BATCH = 200
 FOLDS = 5
 
 
-def create_database(name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
 def main() -> list[str]:
-    create_database(BENCH_DB)
-    env = os.environ.copy()
-    env.update(
-        DJANGO_SETTINGS_MODULE="newsroom.settings",
-        DATABASE_URL=f"{PG}/{BENCH_DB}",
-        DJANGO_LOG_LEVEL="WARNING",
-        NEWSROOM_CACHE_PREFIX="bench-classify",
-    )
-    result = subprocess.run(
-        [sys.executable, "-m", "bench.classify", "--child"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=1800,
-    )
-    if result.returncode != 0:
-        raise RuntimeError(f"bench child failed:\n{result.stdout[-3000:]}\n{result.stderr[-5000:]}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return run_child("bench.classify", BENCH_DB, child_env(BENCH_DB, "bench-classify"))
 
 
 # --- Everything below runs in the child process ----------------------------------------------

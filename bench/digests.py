@@ -11,44 +11,21 @@ following the same filters: they must be equal (one query per distinct filter, n
 from __future__ import annotations
 
 import json
-import os
 import random
-import subprocess
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench.child import child_env, run_child
+
 BENCH_DB = "newsroom_bench_digests"
-PG = "postgres://postgres@127.0.0.1:5432"
 SUBSCRIBERS = 10_000
 ARTICLES = 2_000
 TARGET_SECONDS = 60
 
 
 def main() -> list[str]:
-    from bench.classify import create_database
-
-    create_database(BENCH_DB)
-    env = os.environ.copy()
-    env.update(
-        DJANGO_SETTINGS_MODULE="newsroom.settings",
-        DATABASE_URL=f"{PG}/{BENCH_DB}",
-        DJANGO_LOG_LEVEL="WARNING",
-        NEWSROOM_CACHE_PREFIX="bench-digests",
-    )
-    env.pop("REDIS_URL", None)  # local-memory cache: nothing shared with other runs
-    result = subprocess.run(
-        [sys.executable, "-m", "bench.digests", "--child"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=1800,
-    )
-    if result.returncode != 0:
-        raise RuntimeError(f"bench child failed:\n{result.stdout[-3000:]}\n{result.stderr[-5000:]}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    # A local-memory cache: nothing shared with other runs.
+    return run_child("bench.digests", BENCH_DB, child_env(BENCH_DB, "bench-digests", REDIS_URL=None))
 
 
 # --- Everything below runs in the child process ----------------------------------------------

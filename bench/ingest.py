@@ -21,54 +21,26 @@ from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench.child import ROOT, child_env, run_child
+
 BENCH_DB = "newsroom_bench_ingest"
-PG = "postgres://postgres@127.0.0.1:5432"
 REDIS = "redis://127.0.0.1:6379"
 CACHE_DB, BROKER_DB = 13, 14
 
 
 def bench_env(**extra: str) -> dict[str, str]:
-    env = os.environ.copy()
-    env.update(
-        DJANGO_SETTINGS_MODULE="newsroom.settings",
-        DATABASE_URL=f"{PG}/{BENCH_DB}",
+    return child_env(
+        BENCH_DB,
+        "bench-ingest",
         REDIS_URL=f"{REDIS}/{CACHE_DB}",
         CELERY_BROKER_URL=f"{REDIS}/{BROKER_DB}",
         NEWSROOM_ALLOW_PRIVATE_FETCH="1",  # the bench server is on loopback
-        DJANGO_LOG_LEVEL="WARNING",
-        NEWSROOM_CACHE_PREFIX="bench-ingest",
+        **extra,
     )
-    env.update(extra)
-    return env
-
-
-def create_database(name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def run_child(module: str, timeout: int) -> list[str]:
-    """Run ``python -m <module> --child`` on the bench database; its last output line is a JSON list."""
-    create_database(BENCH_DB)
-    result = subprocess.run(
-        [sys.executable, "-m", module, "--child"],
-        cwd=ROOT,
-        env=bench_env(),
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-    if result.returncode != 0:
-        raise RuntimeError(f"{module} child failed:\n{result.stdout[-3000:]}\n{result.stderr[-5000:]}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def main() -> list[str]:
-    lines = run_child("bench.ingest", timeout=1800)
+    lines = run_child("bench.ingest", BENCH_DB, bench_env())
     if "--no-robustness" not in sys.argv:
         from bench import robustness
 

@@ -12,14 +12,12 @@ from __future__ import annotations
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PG = "postgres://postgres@127.0.0.1:5432"
+from bench.child import child_env, run_child
+
 DATABASE = "newsroom_bench_pictures"
 ARTICLES = 20_000
 ROUNDS = int(os.environ.get("NEWSROOM_BENCH_PICTURES_ROUNDS", "60"))
@@ -27,26 +25,18 @@ TARGET = 1.3
 
 
 def main() -> list[str]:
-    env = os.environ.copy()
-    env.update(
-        DJANGO_SETTINGS_MODULE="newsroom.settings",
-        DATABASE_URL=f"{PG}/{DATABASE}",
+    env = child_env(
+        DATABASE,
+        "bench-pictures",
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY="bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
         DJANGO_ALLOWED_HOSTS="testserver",
         NEWSROOM_TIMELINE_CACHE_SECONDS="0",
-        DJANGO_LOG_LEVEL="WARNING",
         DJANGO_SECURE_SSL_REDIRECT="0",
         NEWSROOM_VAR_DIR=tempfile.mkdtemp(prefix="bench-pictures-"),  # its own collected static files
+        REDIS_URL=None,  # local-memory cache: the page cache is off anyway
     )
-    env.pop("REDIS_URL", None)  # local-memory cache: the page cache is off anyway
-    _create_database()
-    done = subprocess.run(
-        [sys.executable, "-m", "bench.pictures", "--child"], cwd=ROOT, env=env, capture_output=True, text=True
-    )
-    if done.returncode:
-        raise RuntimeError(done.stderr[-3000:])
-    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    figures = run_child("bench.pictures", DATABASE, env)
     ratio = figures["with_map"] / figures["without_map"]
     verdict = "OK" if ratio <= TARGET else "OVER TARGET"
     return [
@@ -55,14 +45,6 @@ def main() -> list[str]:
         f"  with the map:    {figures['with_map'] * 1000:.1f} ms ({figures['map_bytes']} bytes of SVG and list)",
         f"  ratio {ratio:.2f} (target <= {TARGET}) {verdict}",
     ]
-
-
-def _create_database() -> None:
-    import psycopg
-
-    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE]).fetchone():
-            conn.execute(f'CREATE DATABASE "{DATABASE}"')
 
 
 def _child() -> None:

@@ -127,11 +127,12 @@ def check_files(paths: list[Path], root: Path) -> Report:
 
 
 def main() -> list[str]:
-    from bench.ingest import run_child
+    from bench.child import run_child
+    from bench.ingest import BENCH_DB, bench_env
 
     if not any(folder.is_dir() for folder in FOLDERS):
         return [SKIPPED]
-    return run_child("bench.robustness", timeout=3600)
+    return run_child("bench.robustness", BENCH_DB, bench_env(), timeout=3600)
 
 
 def child() -> None:

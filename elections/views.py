@@ -28,12 +28,9 @@ def hub(request: HttpRequest, commune: str) -> HttpResponse:
     """The commune's Élections timeline, with the latest election's lists and results above it."""
     places = timelines.directory()
     try:
-        found = timelines.find_timeline(commune, ELECTIONS_SECTION, places)
+        found, cursor = timelines.requested_page(commune, ELECTIONS_SECTION, request.GET.get("avant", ""), places)
     except timelines.UnknownPlace:
         raise Http404("Commune inconnue.") from None
-    raw_cursor = request.GET.get("avant", "")
-    try:
-        cursor = timelines.Cursor.parse(raw_cursor) if raw_cursor else None
     except ValueError:
         return HttpResponseBadRequest("Lien de page invalide.")
 
