@@ -14,14 +14,17 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Subquery
+from django.dispatch import Signal
 
 from articles import classify
 from articles.ingest import locks, pg
 from articles.ingest.entries import FeedItem
 from articles.models import Article, FetchLog, Source
-from pictures.tasks import queue_thumbnails
 
 logger = logging.getLogger(__name__)
+# Sent with a poll's new articles, inside its transaction, once they have their ids: other apps
+# (thumbnails) queue their own work from it, so ingest knows nothing about them.
+articles_inserted = Signal()
 
 IDENTITY_MAX = 255
 KEEP_LOGS = 50
@@ -110,7 +113,7 @@ def store_entries(source: Source, entries: list[FeedItem], fetched_at: datetime)
     results = _classify_unsaved(fresh)  # new rows go in with their confidence already set
     if fresh:
         Article.objects.bulk_create(fresh)
-        queue_thumbnails(fresh)  # a separate task, sent once the poll has committed (pictures/tasks.py)
+        articles_inserted.send(sender=Article, articles=fresh)
     for article in changed:
         article.save(update_fields=[*_COMPARED, "updated"])
     counts.new, counts.updated = len(fresh), len(changed)
