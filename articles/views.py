@@ -84,7 +84,7 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
     home = timelines.Timeline(communes[0] if communes else None)
     return render(
         request,
-        "articles/story.html",
+        "articles/article.html",
         {
             "title": article.title,
             "article": article,

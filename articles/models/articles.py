@@ -84,6 +84,25 @@ class Article(models.Model):
         "verrouillé", default=False, help_text="Les mises à jour de la source ne modifient plus cet article."
     )
     confidence = models.FloatField("confiance", default=0.0)
+
+    # The event this article reports, shared with other outlets' versions (see articles.clusters).
+    cluster = models.ForeignKey(
+        "articles.Cluster",
+        verbose_name="événement",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="articles",
+    )
+    is_lead = models.BooleanField(
+        "version principale", default=True, help_text="Timelines show one card per event: its lead version."
+    )
+    cluster_pinned = models.BooleanField(
+        "rattachement fixé",
+        default=False,
+        help_text="Un éditeur a placé cet article dans son événement : le regroupement automatique ne le déplace plus.",
+    )
+    match_score = models.FloatField("score de rapprochement", null=True, blank=True)
     needs_review = models.BooleanField("à vérifier", default=False)
 
     communes = models.ManyToManyField(
@@ -120,6 +139,12 @@ class Article(models.Model):
         indexes = [
             # Used by every timeline: newest first, with id as the keyset tie-breaker.
             models.Index(fields=["-published", "-id"], name="article_published_idx"),
+            # Used by every timeline once events are grouped: one card per event, its lead version.
+            models.Index(
+                fields=["-published", "-id"],
+                condition=models.Q(is_lead=True),
+                name="article_lead_idx",
+            ),
             # Used by the editors' review queue.
             models.Index(fields=["needs_review", "published"], name="article_review_idx"),
             # Used by the "À la une" block of every timeline: few featured stories among many.
