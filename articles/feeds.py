@@ -3,6 +3,11 @@
 Feeds share the timelines' queryset functions. A built feed is cached under the timelines' version
 with its ETag (a hash of the bytes) and Last-Modified (its newest article), so a reader's repeat
 request gets a 304 from one cache read, without touching the database.
+
+A feed has one item per event: its lead version, whose guid names the event (site URL and cluster
+id, not a permalink), so a reader sees no new item when a second outlet tells the same story. With
+``?versions=1`` (or the setting NEWSROOM_FEED_VERSIONS) it has one item per article, as before
+events existed; ``?versions=0`` asks for events whatever the setting.
 """
 
 from __future__ import annotations
@@ -10,13 +15,17 @@ from __future__ import annotations
 import hashlib
 import mimetypes
 import re
+from contextvars import ContextVar
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
+from django.utils.html import format_html, format_html_join
 from django.utils.http import parse_http_date_safe
 
 from articles import timelines
@@ -27,14 +36,43 @@ from articles.search import SearchForm, SearchSpec, search_articles
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
+# The request a feed is being built for: item links and guids are absolute.
+_request: ContextVar[HttpRequest] = ContextVar("feed_request")
+
+
 def xml_safe(text: str) -> str:
     return _NOT_XML.sub("", text or "")
+
+
+def event_guid(cluster_id: int) -> str:
+    """The guid of an event's item: the same on every host and whichever versions the event has."""
+    return f"{settings.NEWSROOM_SITE_URL}{reverse('cluster', args=[cluster_id])}"
+
+
+def wants_versions(request: HttpRequest) -> bool:
+    """One item per article (True) or per event: ``?versions=1`` or ``0``, else the setting."""
+    asked = request.GET.get("versions", "")
+    return asked == "1" if asked in ("0", "1") else settings.NEWSROOM_FEED_VERSIONS
 
 
 class TimelineFeed(Feed):
     feed_type = Rss201rev2Feed
     kind = "rss"
     language = "fr"
+
+    def __init__(self, versions: bool = False) -> None:
+        super().__init__()
+        self.versions = versions  # one item per article instead of one per event
+
+    def get_feed(self, obj, request: HttpRequest):
+        token = _request.set(request)
+        try:
+            return super().get_feed(obj, request)
+        finally:
+            _request.reset(token)
+
+    def is_event(self, item: Article) -> bool:
+        return not self.versions and item.cluster_id is not None
 
     def get_object(self, request: HttpRequest, commune: str | None = None, section: str | None = None):
         return timelines.find_timeline(commune, section)
@@ -52,24 +90,45 @@ class TimelineFeed(Feed):
         return xml_safe(f"L’actualité locale du bassin de Thau : {obj.title}.")
 
     def items(self, obj) -> list[Article]:
-        return list(timelines.timeline_articles(obj).for_cards()[: timelines.FEED_SIZE])
+        articles = timelines.timeline_articles(obj, versions=self.versions)
+        return list(articles.for_cards()[: timelines.FEED_SIZE])
 
     def item_title(self, item: Article) -> str:
         return xml_safe(item.title)
 
     def item_description(self, item: Article) -> str:
-        return xml_safe(item.summary)
+        others = item.cluster.others if self.is_event(item) else []
+        if not others:
+            return xml_safe(item.summary)
+        absolute = _request.get().build_absolute_uri
+        links = format_html_join(
+            ", ", '<a href="{}">{}</a>', ((absolute(o.get_absolute_url()), o.source.name) for o in others)
+        )
+        event = absolute(reverse("cluster", args=[item.cluster_id]))
+        also = format_html('<p>Aussi chez {} — <a href="{}">toutes les versions</a></p>', links, event)
+        return xml_safe(f"{item.summary}{also}")
 
     def item_link(self, item: Article) -> str:
         return item.get_absolute_url()
 
-    # No item_guid: the guid is the article's permanent address on this site, which never changes.
+    def item_guid(self, item: Article) -> str:
+        """An article's guid is its permanent address on this site; an event's names the event."""
+        if self.is_event(item):
+            return event_guid(item.cluster_id)
+        return _request.get().build_absolute_uri(item.get_absolute_url())
+
+    def item_guid_is_permalink(self, item: Article) -> bool | None:
+        return False if self.is_event(item) else None
 
     def item_pubdate(self, item: Article):
         return item.published
 
     def item_updateddate(self, item: Article):
-        return max(item.updated, item.published)
+        # An event's item changes when a version joins or leaves it (the cluster's "updated").
+        changed = [item.updated, item.published]
+        if self.is_event(item):
+            changed.append(item.cluster.updated)
+        return max(changed)
 
     def item_author_name(self, item: Article) -> str:
         return xml_safe(item.source.name)
@@ -100,7 +159,10 @@ class SearchFeed(TimelineFeed):
         return xml_safe(f"Les articles du bassin de Thau qui répondent à « {obj.q} ».")
 
     def items(self, obj) -> list[Article]:
-        return list(search_articles(obj, order="date").for_cards()[: timelines.FEED_SIZE])
+        found = search_articles(obj, order="date")
+        if not self.versions:
+            found = found.filter(is_lead=True)  # one item, one guid, per event
+        return list(found.for_cards()[: timelines.FEED_SIZE])
 
 
 class SearchAtom(SearchFeed):
@@ -111,8 +173,17 @@ class SearchAtom(SearchFeed):
         return self.description(obj)
 
 
-FEEDS = {"rss": TimelineFeed(), "atom": TimelineAtom()}
-SEARCH_FEEDS = {"rss": SearchFeed(), "atom": SearchAtom()}
+# (kind, one item per article) -> feed.
+FEEDS = {
+    (kind, versions): feed(versions)
+    for kind, feed in (("rss", TimelineFeed), ("atom", TimelineAtom))
+    for versions in (False, True)
+}
+SEARCH_FEEDS = {
+    (kind, versions): feed(versions)
+    for kind, feed in (("rss", SearchFeed), ("atom", SearchAtom))
+    for versions in (False, True)
+}
 
 
 def _cached_feed(request: HttpRequest, key: str, build) -> HttpResponse:
@@ -153,9 +224,10 @@ def _body_key(etag: str) -> str:
 
 
 def timeline_feed(request: HttpRequest, kind: str, commune: str | None = None, section: str | None = None):
-    feed = FEEDS[kind]
+    versions = wants_versions(request)
+    feed = FEEDS[kind, versions]
     # The host is part of the key: the feed's links are absolute.
-    key = timelines.cache_key("feed", kind, request.get_host(), f"{commune}/{section}")
+    key = timelines.cache_key("feed", kind, request.get_host(), f"{commune}/{section}", str(versions))
     return _cached_feed(request, key, lambda: feed(request, commune=commune, section=section))
 
 
@@ -164,6 +236,7 @@ def search_feed(request: HttpRequest, kind: str):
     if not form.is_valid():
         return HttpResponseBadRequest("Recherche invalide : " + "; ".join(form.errors.get("q", ["paramètres"])))
     spec = form.spec()
-    feed = SEARCH_FEEDS[kind]
-    key = timelines.cache_key("search-feed", kind, request.get_host(), spec.key)
+    versions = wants_versions(request)
+    feed = SEARCH_FEEDS[kind, versions]
+    key = timelines.cache_key("search-feed", kind, request.get_host(), spec.key, str(versions))
     return _cached_feed(request, key, lambda: feed(request, spec=spec))

@@ -127,6 +127,22 @@ def search_articles(spec: SearchSpec, order: str = "rank") -> ArticleQuerySet:
     return _search_simple(articles, spec.q, order)
 
 
+def search_page(spec: SearchSpec, page: int) -> tuple[list[Article], bool]:
+    """The results of page ``page`` (highlighted: ``title_html``, ``excerpt_html``) and whether a next one exists."""
+    start = (page - 1) * PER_PAGE
+    matching = search_articles(spec)
+    # One query. Ranked are the newest matches a reader can reach (MAX_PAGES pages): walking the
+    # date index stops there, where ranking every match of a common word reads most of the table.
+    # The page's ids are chosen on narrow rows, then only those rows are joined and highlighted.
+    # One more than a page tells whether there is a next one, without counting every match.
+    reachable = matching.order_by("-published", "-id").values("pk")[: MAX_PAGES * PER_PAGE + 1]
+    chosen = matching.filter(pk__in=reachable).values("pk")[start : start + PER_PAGE + 1]
+    results = list(matching.filter(pk__in=chosen).for_cards())
+    for article in results:
+        article.title_html, article.excerpt_html = highlight(article, spec.q)
+    return results[:PER_PAGE], len(results) > PER_PAGE and page < MAX_PAGES
+
+
 def _search_postgres(articles: ArticleQuerySet, q: str, order: str) -> ArticleQuerySet:
     query = SearchQuery(q, config=SEARCH_CONFIG, search_type="websearch")
     plain_summary = Func(F("summary"), Value("<[^>]*>"), Value(" "), Value("g"), function="regexp_replace")

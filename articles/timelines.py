@@ -4,20 +4,14 @@ A timeline is everything, one commune, one section, or one commune and one secti
 with a keyset ("Articles plus anciens" carries the last article's date and id), never OFFSET, so a
 an article arriving meanwhile neither repeats nor hides one.
 
-Rendered pages and feeds are cached under a version that changes whenever an article or its tags
-change (``bump_version``, called by the signals in ``articles.signals`` and by bulk writes).
+Rendered pages and feeds are cached by ``articles.cache``, under the versions of the scopes a
+timeline depends on (``Timeline.scopes``): a story moves those of its communes and sections only.
 """
 
 from __future__ import annotations
 
-import hashlib
-import threading
-import time
-from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -26,7 +20,9 @@ from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 
+from articles import cache as page_cache
 from articles.models import Article, ArticleQuerySet, Section
+from articles.models.articles import CARD_RELATIONS, other_versions
 from articles.templatetags.dates_fr import day_label
 from localities.models import Commune
 
@@ -34,7 +30,6 @@ PAGE_SIZE = 30
 FEATURED_LIMIT = 4
 FEED_SIZE = 50
 
-VERSION_KEY = "timelines:version"
 DIRECTORY_KEY = "timelines:directory:v1"
 # Ages ("il y a 5 minutes") are rendered into cached pages, so the cache must stay short.
 PAGE_CACHE_SECONDS = getattr(settings, "NEWSROOM_TIMELINE_CACHE_SECONDS", 60)
@@ -43,105 +38,26 @@ FEED_CACHE_SECONDS = getattr(settings, "NEWSROOM_FEED_CACHE_SECONDS", 300)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-# --- Cache versions ---------------------------------------------------------------------------
+# --- Cache -----------------------------------------------------------------------------------
 #
-# Two layers. The shared cache (Redis) holds the version and every built page and feed, for all
-# processes. Each process also keeps the version for VERSION_MEMO_SECONDS and its most recent
-# entries in memory, so a hot page or a feed's 304 costs no network round trip at all. An article
-# stored by another process (the ingest worker) therefore shows within VERSION_MEMO_SECONDS; one
-# stored by this process shows at once. Tests turn the memory layer off unless they test it, since
-# the suite clears the shared cache between tests and cannot reach a process's memory.
+# Versions, entries and the memory layer live in ``articles.cache``; these names stay for callers.
 
-VERSION_MEMO_SECONDS = 1.0
-LOCAL_ENTRIES = 256
-LOCAL_CACHE = not getattr(settings, "TESTING", False)
-
-
-class _Local:
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.version: tuple[float, str] | None = None
-        self.directory: tuple[float, Directory] | None = None
-        self.entries: OrderedDict[str, tuple[str, float, Any]] = OrderedDict()
-
-    def clear(self) -> None:
-        with self.lock:
-            self.version = None
-            self.directory = None
-            self.entries.clear()
-
-
-_local = _Local()
-_clock = time.monotonic
+cache_key = page_cache.cache_key
+lookup = page_cache.lookup
+store = page_cache.store
+cached = page_cache.cached
+DIRECTORY_MEMO_SECONDS = 60.0
 
 
 def bump_version() -> None:
-    """Invalidate every cached timeline page and feed. Call it after writes that send no signal
-    (``bulk_create`` of tags, raw SQL); ``Article`` saves, deletes and queryset updates call it already."""
-    new = str(time.time_ns())
-    cache.set(VERSION_KEY, new, None)
-    with _local.lock:
-        _local.version = (_clock(), new)
+    """Make every cached page out of date once the transaction commits.
+
+    Prefer ``articles.cache.changed(articles=..., communes=..., sections=...)``: it spares the other pages."""
+    page_cache.changed(everything=True)
 
 
-def current_version() -> str:
-    memo = _local.version
-    if LOCAL_CACHE and memo is not None and _clock() - memo[0] < VERSION_MEMO_SECONDS:
-        return memo[1]
-    current = cache.get(VERSION_KEY)
-    if current is None:
-        cache.add(VERSION_KEY, str(time.time_ns()), None)
-        current = cache.get(VERSION_KEY) or "0"
-    _local.version = (_clock(), current)
-    return current
-
-
-def cache_key(*parts: str) -> str:
-    """A short, safe cache key; parts may come from user input."""
-    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:32]
-    return f"timelines:{digest}"
-
-
-def lookup(key: str) -> tuple[str, Any]:
-    """(current version, value cached under ``key`` for that version, or None)."""
-    current = current_version()
-    if LOCAL_CACHE:
-        with _local.lock:
-            entry = _local.entries.get(key)
-            if entry is not None and entry[0] == current and entry[1] > time.time():
-                _local.entries.move_to_end(key)
-                return current, entry[2]
-    entry = cache.get(key)
-    if isinstance(entry, tuple) and len(entry) == 3 and entry[0] == current:
-        _remember(key, entry)
-        return current, entry[2]
-    return current, None
-
-
-def store(key: str, current: str, value: Any, timeout: int) -> None:
-    # Stored with the version it was built under: a bump during the build makes it stale at once.
-    # The expiry travels with it, so a copy in memory never outlives the shared one.
-    entry = (current, time.time() + timeout, value)
-    cache.set(key, entry, timeout)
-    _remember(key, entry)
-
-
-def _remember(key: str, entry: tuple[str, float, Any]) -> None:
-    if not LOCAL_CACHE:
-        return
-    with _local.lock:
-        _local.entries[key] = entry
-        _local.entries.move_to_end(key)
-        while len(_local.entries) > LOCAL_ENTRIES:
-            _local.entries.popitem(last=False)
-
-
-def cached(key: str, build: Callable[[], Any], timeout: int) -> Any:
-    current, value = lookup(key)
-    if value is None:
-        value = build()
-        store(key, current, value, timeout)
-    return value
+class _Directory:
+    memo: tuple[float, Directory] | None = None
 
 
 # --- Communes and sections, looked up without a query on most requests -----------------------
@@ -159,13 +75,10 @@ class Directory:
         return next((s for s in self.sections if s.slug == slug), None)
 
 
-DIRECTORY_MEMO_SECONDS = 60.0
-
-
 def directory() -> Directory:
     """Communes and sections; a rename reaches other processes within DIRECTORY_MEMO_SECONDS."""
-    memo = _local.directory
-    if LOCAL_CACHE and memo is not None and _clock() - memo[0] < DIRECTORY_MEMO_SECONDS:
+    memo = _Directory.memo
+    if page_cache.LOCAL_CACHE and memo is not None and page_cache._clock() - memo[0] < DIRECTORY_MEMO_SECONDS:
         return memo[1]
     found = cache.get(DIRECTORY_KEY)
     if found is None:
@@ -174,12 +87,12 @@ def directory() -> Directory:
             sections=list(Section.objects.only("id", "name", "slug", "position").order_by("position", "name")),
         )
         cache.set(DIRECTORY_KEY, found, 3600)
-    _local.directory = (_clock(), found)
+    _Directory.memo = (page_cache._clock(), found)
     return found
 
 
 def forget_directory() -> None:
-    _local.directory = None
+    _Directory.memo = None
     cache.delete(DIRECTORY_KEY)
 
 
@@ -204,6 +117,11 @@ class Timeline:
         if self.section:
             return "section", {"section": self.section.slug}
         return "home", {}
+
+    @property
+    def scopes(self) -> tuple[str, ...]:
+        """The cache versions its pages and feeds depend on (see ``articles.cache``)."""
+        return page_cache.scopes(self.commune, self.section)
 
     @property
     def url(self) -> str:
@@ -250,9 +168,10 @@ def requested_page(
     return found, Cursor.parse(raw_cursor) if raw_cursor else None
 
 
-def timeline_articles(timeline: Timeline) -> ArticleQuerySet:
-    """The articles of a timeline, newest first. Pages and feeds both start from here."""
-    articles = Article.objects.visible()
+def timeline_articles(timeline: Timeline, versions: bool = False) -> ArticleQuerySet:
+    """The articles of a timeline, newest first: one per event (its lead) unless ``versions``.
+    Pages and feeds both start from here."""
+    articles = Article.objects.visible() if versions else Article.objects.visible().filter(is_lead=True)
     if timeline.commune:
         articles = articles.in_commune(timeline.commune)
     if timeline.section:
@@ -320,11 +239,11 @@ def timeline_page(timeline: Timeline, cursor: Cursor | None = None, size: int = 
     articles = timeline_articles(timeline)
     featured: list[Article] = []
     if cursor is None:
-        featured = list(articles.featured().select_related("source", "thumbnail")[:FEATURED_LIMIT])
+        featured = list(articles.featured().select_related(*CARD_RELATIONS)[:FEATURED_LIMIT])
     else:
         articles = articles.before(cursor.published, cursor.pk)
-    rows = list(articles.select_related("source", "thumbnail")[: size + 1])
+    rows = list(articles.select_related(*CARD_RELATIONS)[: size + 1])
     next_cursor = Cursor.after(rows[size - 1]) if len(rows) > size else None
     rows = rows[:size]
-    prefetch_related_objects([*featured, *rows], "communes", "sections")
+    prefetch_related_objects([*featured, *rows], "communes", "sections", other_versions())
     return Page(featured, rows, next_cursor)

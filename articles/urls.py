@@ -1,6 +1,6 @@
 from django.urls import path
 
-from articles import feeds, views
+from articles import cluster_views, feeds, views
 
 # Every timeline has its page, and its feeds one level down: /communes/sete/ -> /communes/sete/rss/.
 # Feed routes are named after their page with "-rss" or "-atom" (see timelines.Timeline.feed_url).
@@ -28,6 +28,7 @@ urlpatterns = [
     path("rubriques/<slug:section>/rss/", feeds.timeline_feed, {"kind": "rss"}, name="section-rss"),
     path("rubriques/<slug:section>/atom/", feeds.timeline_feed, {"kind": "atom"}, name="section-atom"),
     path("articles/<int:pk>/", views.article, name="article"),
+    path("evenements/<int:pk>/", cluster_views.cluster, name="cluster"),
     path("recherche/", views.search, name="search"),
     path("recherche/rss/", feeds.search_feed, {"kind": "rss"}, name="search-rss"),
     path("recherche/atom/", feeds.search_feed, {"kind": "atom"}, name="search-atom"),

@@ -13,9 +13,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from articles import timelines
+from articles import cache as page_cache
+from articles import cards, timelines
 from articles.models import Article, Source
-from articles.search import MAX_PAGES, PER_PAGE, SearchForm, highlight, search_articles
+from articles.search import PER_PAGE, SearchForm, search_page
 
 # The reader's "Ma commune": read here, by the context processor, and by the elections pages.
 MY_COMMUNE_COOKIE = "ma_commune"
@@ -46,23 +47,32 @@ def timeline(request: HttpRequest, commune: str | None = None, section: str | No
         return HttpResponseBadRequest("Lien de page invalide.")
 
     def build() -> str:
-        page = timelines.timeline_page(found, cursor)
-        context = {
-            "title": found.title,
-            "timeline": found,
-            "page": page,
-            "current_commune": found.commune,
-            "current_section": found.section,
-            "first_page": cursor is None,
-            "feeds": _feeds(found),
-        }
-        return render_to_string("articles/timeline.html", context, request=request)
+        return render_timeline(request, found, cursor)
 
     # The whole page is cached: it depends only on the timeline, the cursor and "Ma commune".
-    key = timelines.cache_key("page", found.key, str(cursor or ""), _my_commune(request, places))
-    response = HttpResponse(timelines.cached(key, build, timelines.PAGE_CACHE_SECONDS))
+    key = page_cache.cache_key("page", found.key, str(cursor or ""), _my_commune(request, places))
+    response = HttpResponse(page_cache.cached(key, build, timelines.PAGE_CACHE_SECONDS, found.scopes))
     patch_vary_headers(response, ["Cookie"])
     return response
+
+
+def render_timeline(
+    request: HttpRequest, found: timelines.Timeline, cursor: timelines.Cursor | None, size: int = timelines.PAGE_SIZE
+) -> str:
+    """A timeline page's HTML, its cards from the card cache where they are there."""
+    page = timelines.timeline_page(found, cursor, size)
+    cards.attach(page.featured, pinned=True)
+    cards.attach(page.articles)
+    context = {
+        "title": found.title,
+        "timeline": found,
+        "page": page,
+        "current_commune": found.commune,
+        "current_section": found.section,
+        "first_page": cursor is None,
+        "feeds": _feeds(found),
+    }
+    return render_to_string("articles/timeline.html", context, request=request)
 
 
 def article(request: HttpRequest, pk: int) -> HttpResponse:
@@ -99,18 +109,21 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
 
 def search(request: HttpRequest) -> HttpResponse:
     places = timelines.directory()
-    key = timelines.cache_key("search", request.META.get("QUERY_STRING", ""), _my_commune(request, places))
-    current, html = timelines.lookup(key)
-    if html is None:
-        html = _render_search(request, places, key, current)
-    if isinstance(html, HttpResponse):
-        return html
-    response = HttpResponse(html)
+    key = page_cache.cache_key("search", request.META.get("QUERY_STRING", ""), _my_commune(request, places))
+    # A search in a commune or a section goes out of date with that timeline (unknown names: with all).
+    depends = page_cache.scopes(
+        places.commune(request.GET.get("commune", "")), places.section(request.GET.get("rubrique", ""))
+    )
+    status, html = page_cache.cached(
+        key, lambda: _render_search(request, places), timelines.PAGE_CACHE_SECONDS, depends
+    )
+    response = HttpResponse(html, status=status)
     patch_vary_headers(response, ["Cookie"])
     return response
 
 
-def _render_search(request: HttpRequest, places: timelines.Directory, key: str, current: str) -> str | HttpResponse:
+def _render_search(request: HttpRequest, places: timelines.Directory) -> tuple[int, str]:
+    """(status, page) of a search: 400 when the form is wrong."""
     form = SearchForm(request.GET or None, directory=places)
     results = []
     spec = None
@@ -118,13 +131,7 @@ def _render_search(request: HttpRequest, places: timelines.Directory, key: str, 
     if form.is_bound and form.is_valid():
         spec = form.spec()
         page = form.page_number()
-        start = (page - 1) * PER_PAGE
-        # One more than a page tells whether there is a next one, without counting every match.
-        for article in search_articles(spec).for_cards()[start : start + PER_PAGE + 1]:
-            article.title_html, article.excerpt_html = highlight(article, spec.q)
-            results.append(article)
-        has_next = len(results) > PER_PAGE and page < MAX_PAGES
-        results = results[:PER_PAGE]
+        results, has_next = search_page(spec, page)
     context = {
         "title": spec.title if spec and spec.q else "Recherche",
         "form": form,
@@ -138,10 +145,7 @@ def _render_search(request: HttpRequest, places: timelines.Directory, key: str, 
         "feeds": _feeds(spec if spec and spec.q else timelines.Timeline()),
     }
     html = render_to_string("articles/search.html", context, request=request)
-    if form.is_bound and not form.is_valid():
-        return HttpResponseBadRequest(html)
-    timelines.store(key, current, html, timelines.PAGE_CACHE_SECONDS)
-    return html
+    return (400 if form.is_bound and not form.is_valid() else 200), html
 
 
 def sources(request: HttpRequest) -> HttpResponse:

@@ -14,7 +14,7 @@ import sys
 import time
 import traceback
 
-BENCHES = ["ingest", "classify", "web", "hostile", "digests", "pictures"]
+BENCHES = ["ingest", "latency", "classify", "web", "hostile", "digests", "pictures", "clusters"]
 
 
 def main(argv: list[str]) -> int:

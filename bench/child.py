@@ -51,3 +51,12 @@ def run_child(module: str, database: str, env: dict[str, str], timeout: int = 18
     if result.returncode != 0:
         raise RuntimeError(f"{module} child failed:\n{result.stdout[-3000:]}\n{result.stderr[-5000:]}")
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def entry(main, child) -> None:
+    """A bench module run as a script: its database-side ``child`` with ``--child``, else its ``main``."""
+    if "--child" in sys.argv:
+        child()
+    else:
+        for line in main():
+            print(line)

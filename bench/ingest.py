@@ -21,7 +21,7 @@ from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from bench.child import ROOT, child_env, run_child
+from bench.child import ROOT, child_env, entry, run_child
 
 BENCH_DB = "newsroom_bench_ingest"
 REDIS = "redis://127.0.0.1:6379"
@@ -314,8 +314,4 @@ def child() -> None:
 
 
 if __name__ == "__main__":
-    if "--child" in sys.argv:
-        child()
-    else:
-        for line in main():
-            print(line)
+    entry(main, child)

@@ -12,11 +12,10 @@ from __future__ import annotations
 import json
 import os
 import statistics
-import sys
 import tempfile
 import time
 
-from bench.child import child_env, run_child
+from bench.child import child_env, entry, run_child
 
 DATABASE = "newsroom_bench_pictures"
 ARTICLES = 20_000
@@ -139,7 +138,4 @@ def _fill() -> None:
 
 
 if __name__ == "__main__":
-    if "--child" in sys.argv:
-        _child()
-    else:
-        print("\n".join(main()))
+    entry(main, _child)

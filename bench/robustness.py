@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
@@ -18,6 +17,8 @@ from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote
+
+from bench.child import entry
 
 # The third-party feed corpora (about 20 MB) are not in the repository: NEWSROOM_CORPORA names the
 # folder that holds feeds/ and realfeeds/. Without it this part of the bench is skipped.
@@ -157,8 +158,4 @@ def child() -> None:
 
 
 if __name__ == "__main__":
-    if "--child" in sys.argv:
-        child()
-    else:
-        for line in main():
-            print(line)
+    entry(main, child)

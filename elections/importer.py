@@ -15,7 +15,7 @@ from typing import BinaryIO
 from django.db import transaction
 from django.utils.text import slugify
 
-from articles import timelines
+from articles import cache as page_cache
 from articles.models import Candidate
 from elections.models import Candidacy, Election, ListResult, Person, Result, Round
 from elections.parsing import ImportRefused
@@ -62,7 +62,7 @@ def import_file(source: str | Path | BinaryIO, spec: ImportSpec, name: str = "")
         if spec.kind == RESULTS:
             # A second file for the round replaces the first, communes it no longer names included.
             Result.objects.filter(round=round_).exclude(commune__insee__in=figures.communes).delete()
-        transaction.on_commit(timelines.bump_version)
+        page_cache.changed(everything=True)
     return figures
 
 

@@ -89,9 +89,34 @@ def words(text: str) -> list[str]:
     """The words of ``text``, lower case and without accents ("Sète" → "sete")."""
     text = text.lower()
     if not text.isascii():
-        # Decomposed, then marks dropped: same words as ``fold`` gives, at a fraction of the cost.
-        text = MARKS.sub("", unicodedata.normalize("NFD", text))
-    return WORD.findall(text)
+        text = _plain(text)
+        if not text.isascii():  # a letter without an ASCII form ("œ"), a symbol ("€"): the regex decides
+            return WORD.findall(text)
+    return text.encode("ascii").translate(ASCII_GAPS).decode("ascii").split()
+
+
+# Bytes that are not word characters (``\w``) made spaces: ``split`` then finds the same words as
+# ``WORD.findall`` at about a third of its cost.
+ASCII_GAPS = bytes(code if chr(code).isalnum() or chr(code) == "_" else 32 for code in range(128)) + bytes(128)
+# French accented letters (lower case) and the usual non-ASCII separators of press text (typographic
+# apostrophes and quotes, unbreakable spaces, dashes, ellipsis), with what decomposing them gives.
+PLAIN = [(char, "".join(c for c in unicodedata.normalize("NFD", char) if c.isascii())) for char in "éèàêçôîâûùëïüöäÿñ"]
+PLAIN += [(char, " ") for char in "\u2019\u2018\u00ab\u00bb\u201c\u201d\u00a0\u202f\u2009\u2013\u2014\u2026"]
+
+
+def _plain(text: str) -> str:
+    """``text`` (lower case) without accents, and with the usual separators made spaces.
+
+    French needs a few ``str.replace`` calls, each a C pass that stops at once when the letter is
+    absent: three times cheaper than decomposing the text. Anything else is decomposed and its marks
+    dropped, as before.
+    """
+    for char, plain in PLAIN:
+        if char in text:
+            text = text.replace(char, plain)
+    if text.isascii():
+        return text
+    return MARKS.sub("", unicodedata.normalize("NFD", text))
 
 
 def phrase_words(phrase: str) -> list[str]:
@@ -136,9 +161,10 @@ class PhraseIndex:
 
     def find(self, tokens: list[str]) -> list[tuple[int, int, str, list]]:
         """(start, end, matched phrase, payloads) for each phrase found, in order."""
-        if self.heads is not None and self.heads.isdisjoint(tokens):
-            return []
-        if not self._seen.issuperset(tokens):  # no set built per call once every word is known
+        if self.heads is not None:  # no stems: the first words are all known, nothing to learn
+            if self.heads.isdisjoint(tokens):
+                return []
+        elif not self._seen.issuperset(tokens):  # no set built per call once every word is known
             self._learn(set(tokens) - self._seen)
         starters = self._starters
         found = []
@@ -203,6 +229,7 @@ class Gazetteer:
     outside: Outside = field(default_factory=lambda: Outside(()))  # every other commune of France
     landmarks: PhraseIndex = field(default_factory=lambda: PhraseIndex(()))  # payload: (slug, weight, phrase)
     people: PhraseIndex = field(default_factory=lambda: PhraseIndex(()))  # payload: (slug, name, role)
+    _digests: dict[str, tuple[tuple[str, ...], float]] = field(default_factory=dict, repr=False, compare=False)
 
     def mentions(self, tokens: list[str], text: str = "") -> list[Mention]:
         """Communes named in ``tokens`` (the words of ``text``), traps already removed.
@@ -225,11 +252,19 @@ class Gazetteer:
                 if span:
                     found.append(Mention(key, "outside", (), 1.0, *span))
                     continue
-            communes = tuple(sorted({e.commune for e in entries if e.commune}))
+            communes, weight = self._digest(key, entries)
             if len(communes) > 1 and kind != "outside":
                 kind = "ambiguous"
-            found.append(Mention(entry.phrase, kind, communes, max(e.weight for e in entries), start, end))
+            found.append(Mention(entry.phrase, kind, communes, weight, start, end))
         return found
+
+    def _digest(self, key: str, entries: list[Entry]) -> tuple[tuple[str, ...], float]:
+        """The communes a phrase names and its weight, worked out on its first mention only."""
+        digest = self._digests.get(key)
+        if digest is None:
+            communes = tuple(sorted({e.commune for e in entries if e.commune}))
+            digest = self._digests[key] = (communes, max(e.weight for e in entries))
+        return digest
 
 
 def _historical(text: str, tokens: list[str], start: int, key: str = "") -> bool:

@@ -270,6 +270,14 @@ NEWSROOM_HEARTBEAT_STALE_SECONDS = env_int("NEWSROOM_HEARTBEAT_STALE_SECONDS", 3
 # go to one host at once, and how many entries one poll stores.
 NEWSROOM_DISPATCH_BATCH = env_int("NEWSROOM_DISPATCH_BATCH", 2000, minimum=1)
 NEWSROOM_FETCH_PER_HOST = env_int("NEWSROOM_FETCH_PER_HOST", 2, minimum=1)
+# Polling at internet latency: fetch threads per worker process (each holds a database connection
+# while it polls; SQLite takes one writer at a time), sources per poll task, sources of one host per
+# dispatcher run.
+NEWSROOM_FETCH_THREADS = env_int(
+    "NEWSROOM_FETCH_THREADS", 4 if DATABASES["default"]["ENGINE"].endswith("sqlite3") else 16, minimum=1
+)
+NEWSROOM_POLL_BATCH = env_int("NEWSROOM_POLL_BATCH", 32, minimum=1)
+NEWSROOM_DISPATCH_PER_HOST = env_int("NEWSROOM_DISPATCH_PER_HOST", 100, minimum=1)
 NEWSROOM_MAX_ENTRIES = env_int("NEWSROOM_MAX_ENTRIES", 500, minimum=1)
 # A fetch gives up after this many seconds in all. On SQLite a poll's lease (a column) expires after
 # NEWSROOM_LEASE_SECONDS, far above a fetch plus its store, so that a killed worker's source is polled again.
@@ -285,6 +293,9 @@ NEWSROOM_RETRAIN_MIN_EXAMPLES = env_int("NEWSROOM_RETRAIN_MIN_EXAMPLES", 50, min
 # Timelines: how long built pages and feeds stay cached (a new story invalidates them at once).
 NEWSROOM_TIMELINE_CACHE_SECONDS = env_int("NEWSROOM_TIMELINE_CACHE_SECONDS", 60, minimum=0)
 NEWSROOM_FEED_CACHE_SECONDS = env_int("NEWSROOM_FEED_CACHE_SECONDS", 300, minimum=0)
+# Feeds give one item per event (its lead version, with a guid that stays when outlets join);
+# NEWSROOM_FEED_VERSIONS=1 gives one item per article instead, as does ?versions=1 on a feed URL.
+NEWSROOM_FEED_VERSIONS = env_bool("NEWSROOM_FEED_VERSIONS", False)
 
 # Email (subscriptions/): EMAIL_URL such as smtp://user:pass@host:587/?tls=1; unset, the console backend.
 EMAIL_URL = env_str("EMAIL_URL")

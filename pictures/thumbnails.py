@@ -17,7 +17,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
-from articles import timelines
+from articles import cache as page_cache
 from articles.ingest.fetch import BlockedAddress, FetchError, fetch
 from articles.models import Article
 from pictures.images import MAX_BYTES, ImageRefused, convert
@@ -119,5 +119,5 @@ def _finish(thumb: Thumbnail, status: str, error: str) -> Thumbnail:
         thumb.save()
         if status == Thumbnail.Status.READY:
             # Cached pages show the new picture at once.
-            transaction.on_commit(timelines.bump_version, robust=True)
+            page_cache.changed(articles=[thumb.article_id])
     return thumb

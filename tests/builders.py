@@ -14,7 +14,7 @@ from django.contrib.auth.models import Group, User
 from django.utils import timezone
 from django.utils.text import slugify
 
-from articles.models import Article, ArticleCommune, ArticleSection, Section, Source
+from articles.models import Article, ArticleCommune, ArticleSection, Cluster, Section, Source
 from localities.models import Commune
 
 _numbers = itertools.count(1)
@@ -71,6 +71,21 @@ def make_articles(count: int, *, start: datetime | None = None, step: timedelta 
     """``count`` articles, newest first, ``step`` apart."""
     start = start or timezone.now() - timedelta(minutes=1)
     return [make_article(published=start - i * step, **kwargs) for i in range(count)]
+
+
+def make_cluster(*articles: Article, uncertain: bool = False) -> Cluster:
+    """One event told by ``articles``, kept right by the clusters code (the oldest version leads).
+    The articles are refreshed: their ``cluster`` and ``is_lead`` are the stored ones."""
+    from articles.clusters import state
+
+    cluster = state.ensure_cluster(articles[0])
+    Article.objects.filter(pk__in=[a.pk for a in articles]).update(cluster=cluster)
+    state.refresh([cluster.pk])
+    Cluster.objects.filter(pk=cluster.pk).update(uncertain=uncertain)
+    for article in articles:
+        article.refresh_from_db()
+    cluster.refresh_from_db()
+    return cluster
 
 
 def make_person(username: str, group: str) -> User:

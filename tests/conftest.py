@@ -7,7 +7,7 @@ import pytest
 
 from tests.helpers import REQUIRE_SERVICES, missing_service, replay_data_migrations
 from tests.resilience.servers import HostileServer
-from tests.services import port_answers
+from tests.services import BROKER_DB_OFFSET, port_answers
 
 
 @pytest.fixture
@@ -43,7 +43,7 @@ def redis_broker_url(redis_url) -> str:
     import redis
 
     base, _, db = redis_url.rpartition("/")
-    index = (int(db) if db.isdigit() else 0) + 8
+    index = (int(db) if db.isdigit() else 0) + BROKER_DB_OFFSET
     url = f"{base}/{index}"
     redis.Redis.from_url(url).flushdb()
     return url

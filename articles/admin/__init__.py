@@ -7,13 +7,14 @@
 - ``rules``: sections, section rules, candidates and aliases, with "reclassify" actions.
 - ``roles``: the "Éditeurs" and "Administrateurs" groups.
 - ``classifier``: editors' training examples, trained models (activate, roll back) and alias suggestions.
+- ``clusters``: events (merge, split, choose the lead; the queue of uncertain matches) and their log.
 """
 
 from __future__ import annotations
 
 from django.contrib import admin
 
-from articles.admin import article, classifier, roles, rules, sources  # noqa: F401  (registers the model admins and roles)
+from articles.admin import article, classifier, clusters, roles, rules, sources  # noqa: F401  (registers the model admins and roles)
 from articles.models import FetchLog, WorkerHeartbeat
 
 

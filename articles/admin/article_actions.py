@@ -9,7 +9,8 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.db.models import QuerySet
 from django.template.response import TemplateResponse
 
-from articles.admin import pipeline, tagging
+from articles.admin import clusters, pipeline, tagging
+from articles.clusters import state
 from articles.models import Article, Section
 from localities.models import Commune
 
@@ -63,7 +64,7 @@ def _tag_action(name: str, *, description: str, form_class, field: str, title: s
         tag = form.cleaned_data[field]
         count = getattr(tagging, name)(queryset.values_list("pk", flat=True), tag, request.user)
         log_bulk(request, queryset, logged.format(tag=tag))
-        pipeline.bump_timelines()
+        pipeline.bump_timelines(queryset.values_list("pk", flat=True))
         modeladmin.message_user(request, done.format(tag=tag, count=count), messages.SUCCESS)
         return None
 
@@ -104,8 +105,9 @@ set_section = _tag_action(
 def _update(modeladmin, request, queryset, done: str, **fields) -> None:
     articles = list(queryset)
     count = Article.objects.filter(pk__in=[s.pk for s in articles]).update(**fields)
+    state.refresh({s.cluster_id for s in articles})  # a hidden lead hands over to a visible version
     log_bulk(request, articles, done.capitalize() + ".")
-    pipeline.bump_timelines()
+    pipeline.bump_timelines([s.pk for s in articles])
     modeladmin.message_user(request, f"{count} article(s) {done}.", messages.SUCCESS)
 
 
@@ -153,7 +155,7 @@ def reclassify(modeladmin, request, queryset):
     articles = list(queryset)
     count = pipeline.reclassify(Article.objects.filter(pk__in=[s.pk for s in articles]))
     log_bulk(request, articles, "Reclassé automatiquement (étiquettes de l’éditeur conservées).")
-    pipeline.bump_timelines()
+    pipeline.bump_timelines([s.pk for s in articles])
     modeladmin.message_user(request, f"{count} article(s) reclassé(s).", messages.SUCCESS)
 
 
@@ -169,4 +171,5 @@ ACTIONS = [
     unlock,
     confirm,
     reclassify,
+    *clusters.ARTICLE_ACTIONS,
 ]

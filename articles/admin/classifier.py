@@ -158,7 +158,7 @@ class AliasSuggestionAdmin(admin.ModelAdmin):
         if request.POST.get("decision") == "accept":
             alias = suggestions.accept(suggestion, request.user)
             count = pipeline.reclassify(touched_articles([alias.phrase]))
-            pipeline.bump_timelines()
+            pipeline.bump_timelines(touched_articles([alias.phrase]).values_list("pk", flat=True))
             messages.success(request, f"Alias « {alias} » créé ; {count} article(s) concerné(s) reclassé(s).")
         else:
             suggestions.dismiss(suggestion)

@@ -9,7 +9,8 @@ from datetime import datetime
 
 from django.db.models import QuerySet
 
-from articles import classify, timelines
+from articles import cache as page_cache
+from articles import classify
 from articles.ingest import discover, fetch, scrape
 from articles.models import Article, Source
 
@@ -19,9 +20,9 @@ def reclassify(queryset: QuerySet[Article]) -> int:
     return classify.reclassify(queryset)
 
 
-def bump_timelines() -> None:
-    """Bulk ``.update()`` sends no signal: tell the timeline caches that articles changed."""
-    timelines.bump_version()
+def bump_timelines(articles) -> None:
+    """Bulk ``.update()`` sends no signal: tell the timeline caches that these articles (ids) changed."""
+    page_cache.changed(articles=articles)
 
 
 def enqueue_poll(source: Source) -> None:

@@ -91,7 +91,7 @@ def decide(model_admin):
             tagging.confirm_tags([article.pk], request.user)
             log_bulk(request, [article], "Vérifié : étiquettes proposées confirmées.")
             messages.success(request, f"« {article} » : étiquettes confirmées.")
-        pipeline.bump_timelines()
+        pipeline.bump_timelines([article.pk])
         url = reverse(f"{model_admin.admin_site.name}:articles_article_review")
         return redirect(f"{url}?page={request.POST.get('page', '1')}")
 

@@ -32,6 +32,9 @@ EDITOR_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "trainingexample": ("view",),
         "classifiermodel": ("view", "change"),
         "aliassuggestion": ("view", "change"),
+        # Editors merge events, split a version out and choose the lead; the log is read-only.
+        "cluster": ("view", "change"),
+        "clusteraction": ("view",),
     },
     "localities": {"commune": ("view",), "alias": ALL},
     # Editors set election dates and import the ministry's files; results change only by import.

@@ -27,7 +27,7 @@ def touched_articles(phrases: Iterable[str]) -> QuerySet[Article]:
 
 def reclassify_for(modeladmin, request, phrases: Iterable[str]) -> None:
     count = pipeline.reclassify(touched_articles(phrases))
-    pipeline.bump_timelines()
+    pipeline.bump_timelines(touched_articles(phrases).values_list("pk", flat=True))
     modeladmin.message_user(request, f"{count} article(s) concerné(s) reclassé(s).", messages.SUCCESS)
 
 

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from articles import timelines
+from articles import cache as page_cache
 from articles.classify import examples
 from articles.models import Article, ArticleCommune, ArticleSection, Section
 from articles.models.tags import Origin
@@ -51,7 +51,7 @@ def _add(model: type[Model], key: str, excluded: type[Model], article_ids: Itera
     excluded.objects.filter(article_id__in=ids, **{key: target}).delete()
     examples.record(ids, editor, correction=True, commune=target if model is ArticleCommune else None)
     # bulk_create and update() send no post_save: bump the cached timelines as that signal would have.
-    transaction.on_commit(timelines.bump_version, robust=True)
+    page_cache.changed(articles=ids, **{"communes" if model is ArticleCommune else "sections": [target]})
     return len(ids)
 
 

@@ -9,7 +9,8 @@ one for the best other section.
 
 Training needs scikit-learn; inference does not: the weights are exported to a compact versioned
 file (``to_bytes``) and read back into dicts. A word's summed weights (word + its character grams)
-are cached, so after a few articles one word costs one dict lookup. The shipped model lives in
+are cached, packed in one int (see ``LANE``), so after a few articles one word costs one dict lookup
+and an article's scores one ``sum()``. The shipped model lives in
 ``data/sections.model`` and is built by ``manage.py train_classifier``: nothing trains at start-up.
 """
 
@@ -34,8 +35,16 @@ SHIPPED = Path(__file__).with_name("data") / "sections.model"
 CHAR_GRAMS = (3, 4, 5)
 CACHE_LIMIT = 200_000  # words cached per model; cleared when full (a flood of unique words costs time, not memory)
 SEPARATOR = "qqchampqq"  # text.SEPARATOR: never a feature
-NOTHING: tuple[float, ...] = ()  # the cached weights of a word that weighs nothing
 ELECTIONS = "elections"
+# A word's weights for every class packed in one int, LANE bits a class, in fixed point and raised by
+# OFFSET so that no lane is negative and none borrows from its neighbour: an article's scores are one
+# C-level sum() of one int per word instead of a float sum per class over a transposed list (about
+# a third of the model's time per story), and a cached word is one object instead of nine.
+LANE = 96
+FIXED = 1 << 24  # weights to within 6e-8: far below what a decision hangs on
+OFFSET = 1 << 48  # room for a word's weight up to ±2^24, and for 2^47 words in one article
+MASK = (1 << LANE) - 1
+WEIGHT_LIMIT = 1 << 16  # a model whose weights reach this is refused: a word's summed weights must fit a lane
 
 __all__ = ["ModelError", "SectionModel", "load_current", "model_status", "train"]
 
@@ -84,8 +93,10 @@ class SectionModel:
         self.version: str = version
         self.trained_at: datetime | None = trained_at
         self.scores: dict = dict(scores or {})
-        self._body: dict[str, tuple[float, ...]] = {}
-        self._title: dict[str, tuple[float, ...]] = {}
+        self._body: dict[str, int] = {}  # word -> its packed weights (see LANE)
+        self._title: dict[str, int] = {}
+        self._shifts = tuple(LANE * column for column in range(len(self.classes)))
+        self._zero = _pack((0.0,) * len(self.classes))
         self.uses_rules = any(name[0] == "r" for name in weights)  # trained with the rules' scores as features
 
     def __repr__(self) -> str:
@@ -93,39 +104,33 @@ class SectionModel:
 
     # --- inference -------------------------------------------------------------------------
 
-    def _learn(self, word: str, in_title: bool) -> tuple[float, ...]:
-        """A word's summed weights (word, character grams, title word), computed once and cached."""
+    def _learn(self, word: str, in_title: bool) -> int:
+        """A word's summed weights (word, character grams, title word), packed, computed once and cached."""
         cache = self._title if in_title else self._body
         names = _word_features(word)
         if in_title:
             names.append("t" + word)
         found = [self.weights[name] for name in names if name in self.weights]
-        vector = tuple(map(sum, zip(*found, strict=True))) if found else NOTHING
+        packed = _pack(map(sum, zip(*found, strict=True))) if found else self._zero
         if len(cache) >= CACHE_LIMIT:
             cache.clear()
-        cache[word] = vector
-        return vector
+        cache[word] = packed
+        return packed
 
-    def _words(self, words: list[str], in_title: bool) -> list[tuple[float, ...]]:
+    def _words(self, words: list[str], in_title: bool) -> list[int]:
         cache = self._title if in_title else self._body
         vectors = list(map(cache.get, words))
-        if None in vectors:  # words never seen by this process
+        if not all(vectors):  # words never seen by this process (a packed vector is never 0)
             vectors = [self._learn(w, in_title) if v is None else v for v, w in zip(vectors, words, strict=True)]
         return vectors
 
     def score(self, tokens: list[str], boundary: int, rule_scores: dict[str, float] | None = None) -> Scored:
         """Raw scores per class, and what each word added (see ``Scored``)."""
-        # Comprehensions and map() rather than one loop with branches: this runs for every article.
         words = self._words(tokens[:boundary], True)
         if boundary < len(tokens):
-            words += [NOTHING, *self._words(tokens[boundary + 1 :], False)]  # the separator weighs nothing
-        vectors = [v for v in words if v]
-        if vectors:
-            scale = _scale(tokens)
-            sums = map(sum, zip(*vectors, strict=True))
-            totals = [b + s * scale for b, s in zip(self.bias, sums, strict=True)]
-        else:
-            totals = list(self.bias)
+            words += [self._zero, *self._words(tokens[boundary + 1 :], False)]  # the separator weighs nothing
+        total, offset, scale = sum(words), len(words) * OFFSET, _scale(tokens) / FIXED
+        totals = [b + (((total >> s) & MASK) - offset) * scale for b, s in zip(self.bias, self._shifts, strict=True)]
         if rule_scores:
             weights = self.weights
             for slug, value in rule_scores.items():
@@ -135,13 +140,14 @@ class SectionModel:
         return Scored(totals, words)
 
     def probabilities(self, totals: Sequence[float]) -> dict[str, float]:
-        probabilities = {ELECTIONS: _sigmoid(totals[0])}
         others = totals[1:]
-        if others:
-            top = max(others)
-            exp = [math.exp(value - top) for value in others]
-            norm = sum(exp)
-            probabilities.update((slug, e / norm) for slug, e in zip(self.classes[1:], exp, strict=True))
+        if not others:
+            return {ELECTIONS: _sigmoid(totals[0])}
+        top = max(others)
+        exp = [math.exp(value - top) for value in others]
+        norm = sum(exp)
+        probabilities = dict(zip(self.classes[1:], [e / norm for e in exp], strict=True))
+        probabilities[ELECTIONS] = _sigmoid(totals[0])
         return probabilities
 
     def predict(self, text: str, summary: str = "", rules=None) -> dict[str, float]:
@@ -209,6 +215,8 @@ class SectionModel:
                 raise ModelError("modèle incohérent : classes, biais ou traits ne correspondent pas")
             if len(flat) != size * len(names):
                 raise ModelError("modèle incohérent : le nombre de poids ne correspond pas aux traits")
+            if not all(-WEIGHT_LIMIT < weight < WEIGHT_LIMIT for weight in (*flat, *bias)):  # NaN fails too
+                raise ModelError("modèle incohérent : un poids est infini, indéfini ou démesuré")
             weights = {name: tuple(flat[i * size : (i + 1) * size]) for i, name in enumerate(names)}
             trained_at = datetime.fromisoformat(header["trained_at"]) if header.get("trained_at") else None
             return cls(classes, bias, weights, header["threshold"], header["version"], trained_at, header["scores"])
@@ -221,25 +229,27 @@ class SectionModel:
 class Scored(NamedTuple):
     """One article through the model: raw scores per class, and what each word added.
 
-    ``words[i]`` is the summed weights of ``tokens[i]`` (``NOTHING`` when it weighs nothing).
+    ``words[i]`` is the summed weights of ``tokens[i]``, packed (see ``LANE``).
     """
 
     totals: list[float]
-    words: list[tuple[float, ...]]
+    words: list[int]
 
     def top(self, model: SectionModel, tokens: Sequence[str], slug: str, n: int = 3) -> list[tuple[str, int]]:
-        """The ``n`` distinct words that pushed hardest towards ``slug``, with their index."""
-        column = model.classes.index(slug)
-        pushes = [(v[column], i) for i, v in enumerate(self.words) if v and v[column] > 0]
+        """The ``n`` distinct words that pushed hardest towards ``slug``, with their index (the last one on a tie)."""
+        shift = model._shifts[model.classes.index(slug)]
+        lane, floor = MASK << shift, OFFSET << shift
+        # (OFFSET + push) << shift: in the same order as the pushes, never shifted back; positive ones only.
+        pushes = [(push, index) for index, word in enumerate(self.words) if (push := word & lane) > floor]
         pushes.sort(reverse=True)
-        found: list[tuple[str, int]] = []
+        found: dict[str, int] = {}
         for _push, index in pushes:
             phrase = tokens[index]
-            if phrase not in UNTELLING and not phrase.isdigit() and all(phrase != seen for seen, _ in found):
-                found.append((phrase, index))
+            if phrase not in found and phrase not in UNTELLING and not phrase.isdigit():
+                found[phrase] = index
                 if len(found) == n:
                     break
-        return found
+        return list(found.items())
 
 
 # Words that may weigh a little in the model but tell an editor nothing about why.
@@ -250,6 +260,11 @@ UNTELLING = frozenset((
     "qui", "que", "est", "sont", "avec", "sans", "se", "s", "ne", "pas", "plus", "y", "c", "qu", "n", "ete",
 ))
 # fmt: on
+
+
+def _pack(vector) -> int:
+    """A word's weights per class in one int (see ``LANE``)."""
+    return sum((round(weight * FIXED) + OFFSET) << (LANE * column) for column, weight in enumerate(vector))
 
 
 def _sigmoid(value: float) -> float:

@@ -12,7 +12,8 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from articles import bulk, timelines
+from articles import bulk
+from articles import cache as page_cache
 
 from .rules import Classification, Reason, Rules, current_rules
 from .text import classify_text
@@ -69,6 +70,10 @@ def reclassify(queryset, batch_size: int = 5000) -> int:
         ]
         with transaction.atomic():
             _store(batch, rules)
+            # Rewritten automatic tags drop the tags a lead carries for its event: put them back.
+            from articles.clusters.state import sync_for_articles
+
+            sync_for_articles([article.pk for article in batch])
         count += len(batch)
         last = batch[-1].pk
 
@@ -117,7 +122,7 @@ def _store(articles: list[_Article], rules: Rules, *, new: bool = False, results
             bulk.insert_rows(table.model, (_INSERTED[0], table.key, *_INSERTED[1:]), to_create)
         wrote = wrote or bool(to_delete or to_create)
     if _write_confidence(articles, by_pk, editor_touched) or wrote:
-        _timelines_changed()
+        _timelines_changed(articles)
 
 
 @dataclass
@@ -214,6 +219,6 @@ def _columns(reason: Reason) -> tuple[float, str, str, str]:
     return round(reason.score, 2), reason.rule[:100], reason.field[:50], reason.phrase[:300]
 
 
-def _timelines_changed() -> None:
+def _timelines_changed(articles) -> None:
     # Bulk writes send no signal: cached timelines must hear about new tags from us.
-    transaction.on_commit(timelines.bump_version, robust=True)
+    page_cache.changed(articles=articles)

@@ -3,21 +3,27 @@
 lease → fetch (with a host slot) → 304 / unchanged hash / parse or scrape → store, source state and
 fetch log in ONE transaction → release. Every failure ends as a readable error on the source and
 a scheduled retry; nothing propagates to the worker.
+
+``poll_many`` runs a batch of such polls on the process's fetch threads, so that waiting on the
+network costs a thread, not a process (docs/deploy.md says why and what it measured).
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import os
+import threading
 import time
-from dataclasses import dataclass
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import close_old_connections, transaction
 from django.utils import timezone
 
-from articles import timelines
+from articles import cache as page_cache
 from articles.ingest import schedule
 from articles.ingest.fetch import FetchError, FetchResult, fetch
 from articles.ingest.locks import HostBusy, Lease, lease_and_load, lease_expires_in
@@ -39,6 +45,7 @@ _ERROR_FIELDS = [
     "disabled_reason", "next_check_at",
 ]  # fmt: skip
 BUSY_RETRY = 60  # seconds: a host already at its limit is tried again soon, not counted as an error
+STALL_SECONDS = 3.0  # a batch stops waiting once no poll of it has ended for this long
 
 
 @dataclass
@@ -185,7 +192,7 @@ def _record_unchanged(source: Source, now: datetime, response: FetchResult, star
 
 def _moved(response: FetchResult) -> None:
     if response.permanent_url:  # pages link to the source: cached ones must show its new address
-        transaction.on_commit(timelines.bump_version, robust=True)
+        page_cache.changed(everything=True)
 
 
 def _record_error(
@@ -244,3 +251,57 @@ def _host(url: str) -> str:
     from urllib.parse import urlsplit
 
     return (urlsplit(url).hostname or "").lower()
+
+
+@dataclass
+class BatchOutcome:
+    results: list[PollResult] = field(default_factory=list)
+    not_started: list[int] = field(default_factory=list)  # cancelled: every fetch thread was busy
+    running: list[int] = field(default_factory=list)  # still fetching (a slow host), left to finish
+
+
+_pool: ThreadPoolExecutor | None = None
+_pool_pid = 0
+_pool_lock = threading.Lock()
+
+
+def fetch_threads() -> ThreadPoolExecutor:
+    """This process's NEWSROOM_FETCH_THREADS fetch threads, made on first use (in each forked child)."""
+    global _pool, _pool_pid
+    with _pool_lock:
+        if _pool is None or _pool_pid != os.getpid():
+            _pool = ThreadPoolExecutor(settings.NEWSROOM_FETCH_THREADS, thread_name_prefix="fetch")
+            _pool_pid = os.getpid()
+        return _pool
+
+
+def _poll_in_thread(source_id: int) -> PollResult:
+    # Each thread keeps its own database connection (its session holds the poll's advisory locks);
+    # drop it first if it died or grew too old, as Django does between requests.
+    try:
+        close_old_connections()
+        return poll_source(source_id)
+    except Exception as exc:  # the database refused the lease: this poll fails, not the batch
+        logger.exception("poll of source %s could not start", source_id)
+        return PollResult(source_id, "error", error=f"Erreur interne : {exc.__class__.__name__}: {exc}"[:1000])
+
+
+def poll_many(source_ids: list[int], *, stall: float = STALL_SECONDS) -> BatchOutcome:
+    """Poll ``source_ids`` at once on this process's fetch threads (each poll as ``poll_source``).
+
+    Returns when every poll has ended, or when none has ended for ``stall`` seconds: the polls not
+    started yet are then cancelled, and those still running (a host that does not answer, at most
+    NEWSROOM_FETCH_TOTAL_TIMEOUT) finish in their thread while the process takes other work.
+    """
+    threads = fetch_threads()
+    futures = {threads.submit(_poll_in_thread, source_id): source_id for source_id in source_ids}
+    outcome = BatchOutcome()
+    pending = set(futures)
+    while pending:
+        done, pending = wait(pending, timeout=stall, return_when=FIRST_COMPLETED)
+        if not done:
+            break
+        outcome.results += [future.result() for future in done]
+    for future in pending:
+        (outcome.not_started if future.cancel() else outcome.running).append(futures[future])
+    return outcome

@@ -1,4 +1,5 @@
-"""Storing entries: one identity per entry, idempotent upserts, classification on what changed.
+"""Storing entries: one identity per entry, idempotent upserts, classification on what changed,
+then new articles grouped with other outlets' versions of the same event (``articles.clusters``).
 
 Called inside the poll's single transaction (see poll.py), so a worker killed mid-poll leaves
 nothing half-written and the next poll stores the same entries once.
@@ -17,6 +18,7 @@ from django.db.models import Subquery
 from django.dispatch import Signal
 
 from articles import classify
+from articles.clusters import assign as clusters
 from articles.ingest import locks, pg
 from articles.ingest.entries import FeedItem
 from articles.models import Article, FetchLog, Source
@@ -119,6 +121,7 @@ def store_entries(source: Source, entries: list[FeedItem], fetched_at: datetime)
     counts.new, counts.updated = len(fresh), len(changed)
     _classify_all(fresh, new=True, results=results)
     _classify_all(changed)
+    _assign_clusters(fresh, changed)
     if fresh:
         source.last_new_article_at = fetched_at
     return counts
@@ -187,6 +190,22 @@ def _classify_all(articles: list[Article], *, new: bool = False, results: list |
                 classify.apply_classification(article)
         except Exception:
             logger.exception("classification failed for article %s; stored untagged", article.pk)
+
+
+def _assign_clusters(fresh: list[Article], changed: list[Article]) -> None:
+    """Group new articles with other outlets' versions of their event, once their tags are written;
+    changed ones keep their event, whose tags are synced again.
+
+    In a savepoint: if grouping breaks, the articles stay stored, each its own card (no cluster).
+    """
+    if not fresh and not changed:
+        return
+    try:
+        with transaction.atomic():
+            clusters.assign_new(fresh)
+            clusters.changed_upstream(changed)
+    except Exception:
+        logger.exception("grouping %d new articles into events failed; each stays its own card", len(fresh))
 
 
 def save_poll_state(source: Source, fields: list[str], log: FetchLog, *, release=None) -> None:

@@ -4,16 +4,27 @@ from datetime import datetime
 
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
-from django.db import models, transaction
+from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from articles import cache as page_cache
 
-def _timelines_changed() -> None:
-    # Imported here: articles.timelines imports this module.
-    from articles.timelines import bump_version
 
-    transaction.on_commit(bump_version, robust=True)
+def _timelines_changed(articles) -> None:
+    """Cached pages that show these stories (ids or instances) go out of date once the write commits."""
+    page_cache.changed(articles=articles)
+
+
+# What a card loads with its story; the cluster joined here lets ``other_versions`` skip its first level.
+CARD_RELATIONS = ("source", "thumbnail", "cluster")
+
+
+def other_versions() -> models.Prefetch:
+    """The other visible versions of each card's event, oldest first, with their sources:
+    ``article.cluster.others``."""
+    versions = Article.objects.visible().filter(is_lead=False).select_related("source").order_by("published", "id")
+    return models.Prefetch("cluster__articles", queryset=versions, to_attr="others")
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -38,18 +49,21 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(published__lte=published).filter(models.Q(published__lt=published) | models.Q(id__lt=pk))
 
     def for_cards(self) -> ArticleQuerySet:
-        """Everything a story card shows, loaded in three queries whatever the number of stories."""
-        return self.select_related("source", "thumbnail").prefetch_related("communes", "sections")
+        """Everything a story card shows, loaded in four queries whatever the number of stories
+        (three when no story has a cluster yet: the versions' query is then skipped)."""
+        return self.select_related(*CARD_RELATIONS).prefetch_related("communes", "sections", other_versions())
 
     # Bulk writes send no signals, so they invalidate the cached timelines themselves.
     def update(self, **kwargs) -> int:
+        # Which stories, read before the update (it may change what the filter matches); one query.
+        touched = list(self.values_list("pk", flat=True)[: page_cache.MAX_ARTICLES + 1])
         rows = super().update(**kwargs)
-        _timelines_changed()
+        _timelines_changed(touched)
         return rows
 
     def bulk_create(self, objs, *args, **kwargs):
         created = super().bulk_create(objs, *args, **kwargs)
-        _timelines_changed()
+        _timelines_changed(created)
         return created
 
 
@@ -103,6 +117,10 @@ class Article(models.Model):
         help_text="Un éditeur a placé cet article dans son événement : le regroupement automatique ne le déplace plus.",
     )
     match_score = models.FloatField("score de rapprochement", null=True, blank=True)
+    # Filled by articles.clusters.normalise: exact keys (indexed) and the words compared by the fuzzy step.
+    title_key = models.CharField("clé du titre", max_length=200, blank=True, db_index=True, editable=False)
+    url_key = models.CharField("clé du lien", max_length=40, blank=True, db_index=True, editable=False)
+    match_text = models.CharField("texte de rapprochement", max_length=1000, blank=True, editable=False)
     needs_review = models.BooleanField("à vérifier", default=False)
 
     communes = models.ManyToManyField(

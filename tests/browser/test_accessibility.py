@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.builders import make_article
+from tests.builders import make_article, make_cluster, make_source
 from tests.elections.builders import import_lists, import_results
 from tests.helpers import restore_places
 
@@ -45,7 +45,10 @@ def site(live_server):
         summary="<p>Le tournoi de <strong>joutes</strong> a réuni la ville sur le canal.</p>",
     )
     make_article("Bassin de Thau : la Malaïgue", communes=[], sections=["environnement"])
-    return make_article("Frontignan : la fête du muscat", communes=["frontignan"], sections=["culture"])
+    muscat = make_article("Frontignan : la fête du muscat", communes=["frontignan"], sections=["culture"])
+    other = make_article("La fête du muscat revient", source=make_source("Thau Infos"), communes=["frontignan"])
+    make_cluster(muscat, other)  # an event told twice: "Aussi chez …" on the cards, and its event page
+    return muscat
 
 
 def violations(page) -> list[str]:
@@ -58,7 +61,7 @@ def violations(page) -> list[str]:
 def test_axe_finds_no_violation_on_any_page(page, site, width):
     page.set_viewport_size({"width": width, "height": 900})
     found = {}
-    for url in [*PAGES, site.get_absolute_url()]:
+    for url in [*PAGES, site.get_absolute_url(), f"/evenements/{site.cluster_id}/"]:
         assert page.goto(url).status == 200, url
         if problems := violations(page):
             found[url] = problems

@@ -271,12 +271,14 @@ class RedisServer:
         return self
 
     def answers(self) -> bool:
+        """True when this server answers, not another run's that took the port first."""
         import redis
 
         try:
-            return bool(redis.Redis(port=self.port, socket_connect_timeout=0.3).ping())
+            info = redis.Redis(port=self.port, socket_connect_timeout=0.3).info("server")
         except (redis.RedisError, OSError):
             return False
+        return self.process is not None and info.get("process_id") == self.process.pid
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:

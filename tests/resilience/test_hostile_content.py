@@ -152,13 +152,14 @@ def _big_listing(count: int) -> bytes:
 def test_a_listing_page_with_100000_items_is_read_within_its_limits():
     body = _big_listing(100_000)
     assert len(body) < 15 * MB  # within the fetch limit, so the scraper has to cope
-    started = time.monotonic()
+    # CPU time of this process, not wall time: the suite shares the machine with other test processes.
+    started = time.process_time()
     try:
         items = extract_items(body, RECIPE, "https://news.example/", FETCHED)
     except ValueError:
         items = []  # refused with a readable error is fine
-    took = time.monotonic() - started
-    assert took < 30, f"reading the page took {took:.0f} s"
+    took = time.process_time() - started
+    assert took < 30, f"reading the page took {took:.0f} s of CPU"
     assert len(items) <= 100_000
 
 

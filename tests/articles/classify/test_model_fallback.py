@@ -41,6 +41,16 @@ def test_a_broken_model_falls_back_to_the_rules_and_logs_an_error(shipped, conte
     assert status["ok"] is False and status["source"] == str(shipped) and status["error"]
 
 
+def test_a_model_with_an_undefined_weight_is_refused_and_the_rules_decide(shipped):
+    """A NaN or infinite weight would break the packed word weights: the file is refused as corrupt."""
+    broken = model.SectionModel.from_bytes((Path(model.__file__).parent / "data" / "sections.model").read_bytes())
+    name = next(iter(broken.weights))
+    broken.weights[name] = (float("nan"), *broken.weights[name][1:])
+    shipped.write_bytes(broken.to_bytes())
+    assert load_rules().model is None
+    assert "infini" in model.model_status()["error"]
+
+
 def test_healthz_reports_a_corrupt_model_and_stays_up(shipped, client):
     shipped.write_bytes(b"NRSM not really")
     load_rules()

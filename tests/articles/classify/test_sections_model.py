@@ -88,6 +88,21 @@ def test_why_shows_the_words_the_model_weighed_most():
     assert {"municipales", "liste", "colistiers"} & set(words)
 
 
+def test_packed_word_weights_score_as_the_plain_sum_of_the_features():
+    """The model's packed integers give the scores of its features summed as floats, to within 1e-6."""
+    from articles.classify.model import features
+    from articles.classify.text import Text
+
+    model = current_rules().model
+    text = Text.of(*NOT_ELECTIONS[0])
+    found = features(text.tokens, text.boundary)
+    expected = [
+        bias + sum(value * model.weights[name][column] for name, value in found.items() if name in model.weights)
+        for column, bias in enumerate(model.bias)
+    ]
+    assert model.score(text.tokens, text.boundary).totals == pytest.approx(expected, abs=1e-6)
+
+
 def test_the_model_picks_one_other_section_when_it_is_not_an_election():
     result = classify_text("Rugby : le RC Sète s'impose face à Narbonne au stade Louis-Michel", "")
     assert result.sections[0] == "sports" and result.reason("section", "sports").rule == "modèle"

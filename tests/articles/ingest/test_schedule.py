@@ -97,9 +97,9 @@ def test_the_dispatcher_queues_due_sources_oldest_first_in_bounded_batches(djang
     sent = []
     with django_capture_on_commit_callbacks(execute=True):
         assert dispatch_due(sent.append, limit=1) == 1
-    assert sent == [[old.id]]
+    assert sent == [[[old.id]]]  # one batch of one source
     with django_capture_on_commit_callbacks(execute=True):
         dispatch_due(sent.append, limit=10)
-    assert sent[1] == [newer.id]
+    assert sent[1] == [[newer.id]]
     # Queued sources are not queued again every minute while they wait.
     assert due_sources(10) == []

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from articles import timelines
+from articles import cache as page_cache
 from articles.models import Article, ArticleCommune
 from localities.models import Commune
 from tests.builders import make_article
@@ -46,11 +46,12 @@ def test_tagging_a_story_with_a_commune_puts_it_on_that_commune_page(client, dja
 
 
 @pytest.mark.django_db
-def test_bulk_created_tags_show_after_bump_version(client, sete):
+def test_bulk_created_tags_show_after_changed(client, sete, django_capture_on_commit_callbacks):
     story = make_article("Classé en masse")
     titles_on(client, "/communes/sete/")
-    ArticleCommune.objects.bulk_create([ArticleCommune(article=story, commune=sete)])
-    timelines.bump_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        ArticleCommune.objects.bulk_create([ArticleCommune(article=story, commune=sete)])
+        page_cache.changed(articles=[story])
     assert "Classé en masse" in titles_on(client, "/communes/sete/")
 
 

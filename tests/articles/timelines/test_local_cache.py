@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 
-from articles import timelines
+from articles import cache as page_cache
 from tests.builders import make_article
 
 pytestmark = pytest.mark.django_db
@@ -13,10 +13,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def local_layer(monkeypatch):
-    monkeypatch.setattr(timelines, "LOCAL_CACHE", True)
-    timelines._local.clear()
+    monkeypatch.setattr(page_cache, "LOCAL_CACHE", True)
+    page_cache._local.clear()
     yield
-    timelines._local.clear()
+    page_cache._local.clear()
 
 
 @pytest.fixture
@@ -53,20 +53,20 @@ def test_a_story_stored_in_this_process_shows_at_once(client, local_layer, djang
     assert "la nouvelle criée" in client.get("/communes/sete/").content.decode()
 
 
-def test_a_story_stored_by_another_process_shows_once_the_version_memo_expires(client, local_layer, monkeypatch):
+def test_a_story_stored_by_another_process_shows_once_the_version_memo_expires(client, local_layer, monkeypatch, sete):
     make_article("Sète : la criée", communes=("sete",))
     client.get("/communes/sete/")
     make_article("Sète : stockée ailleurs", communes=("sete",))
     # Another process bumps the version in the shared cache; this one has not looked yet.
-    cache.set(timelines.VERSION_KEY, "bumped-elsewhere", None)
+    cache.set(page_cache.version_key(page_cache.commune_scope(sete)), "bumped-elsewhere", None)
     assert "stockée ailleurs" not in client.get("/communes/sete/").content.decode()
-    later = timelines._clock() + timelines.VERSION_MEMO_SECONDS + 0.1
-    monkeypatch.setattr(timelines, "_clock", lambda: later)
+    later = page_cache._clock() + page_cache.VERSION_MEMO_SECONDS + 0.1
+    monkeypatch.setattr(page_cache, "_clock", lambda: later)
     assert "stockée ailleurs" in client.get("/communes/sete/").content.decode()
 
 
 def test_the_memory_layer_keeps_only_the_most_recent_entries(local_layer, monkeypatch):
-    monkeypatch.setattr(timelines, "LOCAL_ENTRIES", 3)
+    monkeypatch.setattr(page_cache, "LOCAL_ENTRIES", 3)
     for n in range(5):
-        timelines.cached(f"k{n}", lambda n=n: n, 60)
-    assert list(timelines._local.entries) == ["k2", "k3", "k4"]
+        page_cache.cached(f"k{n}", lambda n=n: n, 60)
+    assert list(page_cache._local.entries) == ["k2", "k3", "k4"]
