@@ -17,10 +17,12 @@ from django import forms
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import F, Func, Q, Value
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
+from articles import cards
 from articles.models import Article, ArticleQuerySet, Section
 from localities.models import Commune
 
@@ -129,18 +131,37 @@ def search_articles(spec: SearchSpec, order: str = "rank") -> ArticleQuerySet:
 
 def search_page(spec: SearchSpec, page: int) -> tuple[list[Article], bool]:
     """The results of page ``page`` (highlighted: ``title_html``, ``excerpt_html``) and whether a next one exists."""
+    if not spec.q:  # nothing asked, nothing found (``search_articles`` gives none)
+        return [], False
     start = (page - 1) * PER_PAGE
     matching = search_articles(spec)
     # One query. Ranked are the newest matches a reader can reach (MAX_PAGES pages): walking the
     # date index stops there, where ranking every match of a common word reads most of the table.
     # The page's ids are chosen on narrow rows, then only those rows are joined and highlighted.
     # One more than a page tells whether there is a next one, without counting every match.
-    reachable = matching.order_by("-published", "-id").values("pk")[: MAX_PAGES * PER_PAGE + 1]
-    chosen = matching.filter(pk__in=reachable).values("pk")[start : start + PER_PAGE + 1]
-    results = list(matching.filter(pk__in=chosen).for_cards())
+    postgres = connection.vendor == "postgresql"
+    if postgres:
+        chosen = _ranked_ids(matching, start)
+    else:
+        reachable = matching.order_by("-published", "-id").values("pk")[: MAX_PAGES * PER_PAGE + 1]
+        chosen = matching.filter(pk__in=reachable).values("pk")[start : start + PER_PAGE + 1]
+    # Cards' columns only, and what ``highlight`` reads.
+    marked = ("title_marked", "excerpt_marked") if postgres else ("summary",)
+    results = cards.load(matching.filter(pk__in=chosen), extra=marked)
+    cards.load_relations(results)
     for article in results:
         article.title_html, article.excerpt_html = highlight(article, spec.q)
     return results[:PER_PAGE], len(results) > PER_PAGE and page < MAX_PAGES
+
+
+def _ranked_ids(matching: ArticleQuerySet, start: int) -> RawSQL:
+    """The ids of one page of the best matches among the newest reachable ones, best first, plus one.
+    Each match's rank is computed while the date index is walked, so the page is chosen from those
+    rows without reading the matches again."""
+    newest = matching.order_by("-published", "-id").values_list("id", "published", "rank")
+    sql, params = newest[: MAX_PAGES * PER_PAGE + 1].query.sql_with_params()
+    ranked = f'SELECT "id" FROM ({sql}) AS newest ORDER BY "rank" DESC, "published" DESC, "id" DESC LIMIT %s OFFSET %s'
+    return RawSQL(ranked, (*params, PER_PAGE + 1, start))
 
 
 def _search_postgres(articles: ArticleQuerySet, q: str, order: str) -> ArticleQuerySet:

@@ -16,13 +16,13 @@ from datetime import UTC, date, datetime, timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 
 from articles import cache as page_cache
+from articles import cards
 from articles.models import Article, ArticleQuerySet, Section
-from articles.models.articles import CARD_RELATIONS, other_versions
 from articles.templatetags.dates_fr import day_label
 from localities.models import Commune
 
@@ -205,11 +205,22 @@ class Cursor:
         return cls(article.published, article.pk)
 
 
+def _cards_html(articles: list[Article]) -> SafeString | None:
+    """The stories' ready-made cards (``cards.attach``) as list items, or None if one has none."""
+    if not all(getattr(article, "card_html", None) for article in articles):
+        return None
+    return mark_safe("".join(f"<li>{article.card_html}</li>" for article in articles))  # noqa: S308 - cards' HTML
+
+
 @dataclass
 class Day:
     label: str
     day: date
     articles: list[Article] = field(default_factory=list)
+
+    @property
+    def cards_html(self) -> SafeString | None:
+        return _cards_html(self.articles)
 
 
 @dataclass
@@ -221,6 +232,10 @@ class Page:
     @property
     def days(self) -> list[Day]:
         return group_by_day(self.articles)
+
+    @property
+    def featured_html(self) -> SafeString | None:
+        return _cards_html(self.featured)
 
 
 def group_by_day(articles: list[Article], today: date | None = None) -> list[Day]:
@@ -235,15 +250,17 @@ def group_by_day(articles: list[Article], today: date | None = None) -> list[Day
 
 
 def timeline_page(timeline: Timeline, cursor: Cursor | None = None, size: int = PAGE_SIZE) -> Page:
-    """One page of a timeline in a fixed number of queries: featured, articles, their communes, their sections."""
+    """One page of a timeline in a fixed number of queries: featured, articles, their communes, their
+    sections (and their events' other versions). Stories carry what their cards show (``cards.load``):
+    other columns load on first use."""
     articles = timeline_articles(timeline)
     featured: list[Article] = []
     if cursor is None:
-        featured = list(articles.featured().select_related(*CARD_RELATIONS)[:FEATURED_LIMIT])
+        featured = cards.load(articles.featured(), FEATURED_LIMIT)
     else:
         articles = articles.before(cursor.published, cursor.pk)
-    rows = list(articles.select_related(*CARD_RELATIONS)[: size + 1])
+    rows = cards.load(articles, size + 1)
     next_cursor = Cursor.after(rows[size - 1]) if len(rows) > size else None
     rows = rows[:size]
-    prefetch_related_objects([*featured, *rows], "communes", "sections", other_versions())
+    cards.load_relations([*featured, *rows])
     return Page(featured, rows, next_cursor)

@@ -132,6 +132,7 @@ def _render_search(request: HttpRequest, places: timelines.Directory) -> tuple[i
         spec = form.spec()
         page = form.page_number()
         results, has_next = search_page(spec, page)
+        cards.attach(results)
     context = {
         "title": spec.title if spec and spec.q else "Recherche",
         "form": form,

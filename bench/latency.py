@@ -16,6 +16,7 @@ import random
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bench.child import ROOT, child_env, entry, run_child
@@ -29,7 +30,7 @@ ROUND_SECONDS = 50  # a round stops there: polls per hour are counted on the pol
 _STUBBED = (
     "import sys, django; django.setup(); import articles.classify as c; import articles.clusters.assign as a; "
     "c.apply_classification_many = lambda articles, **kwargs: None; c.classify_unsaved = lambda articles: None; "
-    "a.assign_new = lambda fresh: None; a.changed_upstream = lambda changed: None; "
+    "a.prepare = lambda fresh: None; a.assign_new = lambda fresh: None; a.changed_upstream = lambda changed: None; "
     "from celery.bin.celery import main; sys.argv = ['celery', *sys.argv[1:]]; main()"
 )
 
@@ -42,28 +43,32 @@ def main() -> list[str]:
         CELERY_BROKER_URL=REDIS,
         NEWSROOM_ALLOW_PRIVATE_FETCH="1",  # the bench server is on loopback
     )
-    return run_child("bench.latency", BENCH_DB, env, timeout=600)
+    return run_child("bench.latency", BENCH_DB, env, timeout=1200)
 
 
 # --- Everything below runs in the child process ----------------------------------------------
 
 
 def feed(number: int, version: int) -> bytes:
-    """Ten stories of their own: titles of words drawn for this source and version, so stories of
-    different sources are not versions of one event (which would make polls wait on clustering).
-    Dated November 2026: past the thumbnail page lookup (3 days), so the round measures polling,
-    not one thumbnail task per new story (pictures/ fetches those in the same worker)."""
+    """The source's ten newest stories at this version: each version adds one story on top and drops
+    the oldest, as a real feed does between two polls (stories ``version`` to ``version + 9``). A
+    story's title is drawn from the source's number and the story's, so stories of different sources
+    are not versions of one event (which would make polls wait on clustering). Dated November 2026:
+    past the thumbnail page lookup (3 days), so the round measures polling, not one thumbnail task per
+    new story (pictures/ fetches those in the same worker)."""
     from tests.builders import rss_from_items
 
-    rng = random.Random(number * 1000 + version)
-    items = [
-        {
-            "title": " ".join(rng.choice(SYLLABLES) + rng.choice(SYLLABLES) for _ in range(6)),
-            "link": f"https://news.example/{number}/{version}/{k}",
-            "summary": "Texte.",
-        }
-        for k in range(10)
-    ]
+    items = []
+    for story in range(version + 9, version - 1, -1):
+        rng = random.Random(number * 100_000 + story)
+        items.append(
+            {
+                "title": " ".join(rng.choice(SYLLABLES) + rng.choice(SYLLABLES) for _ in range(6)),
+                "link": f"https://news.example/{number}/{story}",
+                "summary": "Texte.",
+                "published": datetime(2026, 11, 1, 8, 0, tzinfo=UTC) + timedelta(minutes=story),
+            }
+        )
     return rss_from_items(items)
 
 
@@ -141,7 +146,31 @@ def _start_worker(stubbed: bool) -> tuple[subprocess.Popen, list[str]]:
     return worker, command
 
 
-def capacity(server, *, stubbed: bool) -> list[str]:
+def _known_stories(server, sources) -> float:
+    """Store, in this process, what each changing source showed at its previous poll (the feed one
+    version back), so that its 200 in the round brings one new story and nine known ones. Returns
+    the seconds it took (not part of the round)."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from articles.ingest.parse import parse_feed
+    from articles.ingest.store import store_entries
+
+    started = time.monotonic()
+    for source in sources:
+        number = int(source.feed_url.rsplit("/", 1)[1])
+        if number % 100 < 65:  # a 304 source: nothing to hold
+            continue
+        parsed = parse_feed(feed(number, server.round - 1), headers={}, base_url=source.feed_url, max_entries=50)
+        with transaction.atomic():
+            store_entries(source, parsed.entries, timezone.now())
+    return time.monotonic() - started
+
+
+def capacity(server, *, stubbed: bool, steady: bool = False) -> list[str]:
+    """One round: every source due at once, the Procfile's worker polling them. ``steady``: the
+    sources that answer 200 already hold their previous stories (one new story per 200, as between
+    two polls of a real feed); otherwise it is their first poll (ten new stories per 200)."""
     from django.db.models import Count
     from django.utils import timezone
 
@@ -150,11 +179,13 @@ def capacity(server, *, stubbed: bool) -> list[str]:
     from tests.resilience.latency import steady_etag
 
     Source.objects.all().delete()
-    Source.objects.bulk_create(
+    sources = Source.objects.bulk_create(
         Source(name=f"bench {n}", url=server.url(n, n), feed_url=server.url(n, n), etag=steady_etag(n))
         for n in range(SOURCES)
     )
     server.round += 1
+    prepared = _known_stories(server, sources) if steady else 0.0
+    FetchLog.objects.all().delete()
     server.reset()
     worker, command = _start_worker(stubbed)
     peak_total, peak_sizes, peak_pss = 0, {}, 0
@@ -179,6 +210,10 @@ def capacity(server, *, stubbed: bool) -> list[str]:
         worker.wait(timeout=60)
     outcomes = dict(FetchLog.objects.values_list("outcome").annotate(n=Count("id")).order_by())
     label = "classification and event grouping stubbed (polling alone)" if stubbed else "as in production"
+    if steady:
+        label += f", steady state: each 200 brings 1 new story and 9 known ones (stored beforehand in {prepared:.0f} s)"
+    elif not stubbed:
+        label += ", first poll of every source: each 200 brings 10 new stories"
     each = " + ".join(f"{size / 1024:.0f}" for size in sorted(peak_sizes.values(), reverse=True))
     return [
         f"capacity: {SOURCES} sources on {HOSTS} hosts, every answer after {DELAY * 1000:.0f} ms, 65 % 304, "
@@ -212,6 +247,7 @@ def child() -> None:
         lines = [f"PostgreSQL {os.environ['DATABASE_URL'].rsplit('/', 1)[1]}, Redis {REDIS}"]
         lines += not_modified_ratio(server)
         lines += capacity(server, stubbed=True)
+        lines += capacity(server, stubbed=False, steady=True)
         lines += capacity(server, stubbed=False)
     finally:
         server.stop()

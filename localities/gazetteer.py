@@ -155,8 +155,9 @@ class PhraseIndex:
             entries.sort(key=lambda entry: -entry[0])
         # When no phrase has a stem, a text without any of these words holds no phrase at all.
         self.heads: frozenset[str] | None = None if self._stems else frozenset(self._first)
-        # Words known to start a phrase (exact first words, and words a "stem*" matches), learnt lazily.
-        self._starters: dict[str, list] = {head: list(entries) for head, entries in self._first.items()}
+        # Words known to start a phrase (exact first words, and words a "stem*" matches), learnt lazily,
+        # with their phrases (see ``_plan``).
+        self._starters: dict[str, tuple] = {head: _plan(entries) for head, entries in self._first.items()}
         self._seen: set[str] = set(self._starters)
 
     def find(self, tokens: list[str]) -> list[tuple[int, int, str, list]]:
@@ -174,7 +175,10 @@ class PhraseIndex:
         for i in compress(range(count), map(starters.__contains__, tokens)):
             if i < free:
                 continue
-            for length, rest, stem, key, payloads in starters[tokens[i]]:
+            entries, by_next, short = starters[tokens[i]]
+            if by_next is not None:  # only the phrases whose second word is the next word, and one-word ones
+                entries = by_next.get(tokens[i + 1], short) if i + 1 < count else short
+            for length, rest, stem, key, payloads in entries:
                 end = i + length
                 if stem is None:
                     if length > 1 and tokens[i + 1 : end] != rest:
@@ -190,14 +194,32 @@ class PhraseIndex:
         """Remember which new words can start a phrase, so later stories cost one set lookup a word."""
         if len(self._seen) > 200_000:  # an endless vocabulary must not grow memory without bound
             self._seen = set()
-            self._starters = {head: list(entries) for head, entries in self._first.items()}
+            self._starters = {head: _plan(entries) for head, entries in self._first.items()}
         for token in tokens:
             entries = list(self._first.get(token, ()))
             entries += [entry for stem, entry in self._stems.get(token[:3], ()) if token.startswith(stem)]
             if entries:
                 entries.sort(key=lambda entry: -entry[0])
-                self._starters[token] = entries
+                self._starters[token] = _plan(entries)
         self._seen |= tokens
+
+
+def _plan(entries: list) -> tuple[list, dict[str, list] | None, list]:
+    """The phrases starting with one word (longest first), and the same split by their second word.
+
+    Most words that start a phrase ("la", "les", "en") are followed by another word than the
+    phrase's: one dict lookup skips them all. Returns (all of them, second word -> the ones that
+    may match there in the same order, or None when a phrase's second word is a "stem*", the
+    one-word phrases).
+    """
+    short = [entry for entry in entries if entry[0] == 1]
+    if any(entry[0] > 1 and not entry[1] for entry in entries):  # "word stem*": no second word to key on
+        return entries, None, short
+    by_next = {
+        second: [entry for entry in entries if entry[0] == 1 or entry[1][0] == second]
+        for second in {entry[1][0] for entry in entries if entry[0] > 1}
+    }
+    return entries, by_next, short
 
 
 @dataclass(frozen=True)

@@ -279,6 +279,9 @@ NEWSROOM_FETCH_THREADS = env_int(
 NEWSROOM_POLL_BATCH = env_int("NEWSROOM_POLL_BATCH", 32, minimum=1)
 NEWSROOM_DISPATCH_PER_HOST = env_int("NEWSROOM_DISPATCH_PER_HOST", 100, minimum=1)
 NEWSROOM_MAX_ENTRIES = env_int("NEWSROOM_MAX_ENTRIES", 500, minimum=1)
+# A listing page larger than this is refused before it is parsed: building the tree of a 10 MiB page
+# costs a worker process about 20 s of CPU, and the largest real listing page we hold is 1.1 MiB.
+NEWSROOM_SCRAPE_MAX_BYTES = env_int("NEWSROOM_SCRAPE_MAX_BYTES", 5 * 1024 * 1024, minimum=64 * 1024)
 # A fetch gives up after this many seconds in all. On SQLite a poll's lease (a column) expires after
 # NEWSROOM_LEASE_SECONDS, far above a fetch plus its store, so that a killed worker's source is polled again.
 NEWSROOM_FETCH_TOTAL_TIMEOUT = env_int("NEWSROOM_FETCH_TOTAL_TIMEOUT", 20, minimum=1)

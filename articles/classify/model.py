@@ -20,6 +20,7 @@ import json
 import logging
 import math
 import sys
+import threading
 import zlib
 from array import array
 from collections.abc import Sequence
@@ -97,6 +98,10 @@ class SectionModel:
         self._title: dict[str, int] = {}
         self._shifts = tuple(LANE * column for column in range(len(self.classes)))
         self._zero = _pack((0.0,) * len(self.classes))
+        self._rows: tuple[dict[str, int], dict[str, int]] = ({}, {})  # batch path: (body, title) word -> row
+        self._matrix = None  # batch path: a word's weights per class, fixed point (see ``_row_ids``)
+        self._used = 1  # rows of ``_matrix`` in use; row 0 weighs nothing (the separator)
+        self._lock = threading.Lock()
         self.uses_rules = any(name[0] == "r" for name in weights)  # trained with the rules' scores as features
 
     def __repr__(self) -> str:
@@ -138,6 +143,124 @@ class SectionModel:
                 if vector is not None and value:
                     totals = [t + w * value for t, w in zip(totals, vector, strict=True)]
         return Scored(totals, words)
+
+    # --- inference on a batch (numpy) ----------------------------------------------------------
+
+    def _row_ids(self, words: list[str], in_title: bool) -> list[int]:
+        """Rows of ``_matrix`` for ``words``: each word's weights per class, as ``_learn`` sums them.
+
+        A row holds the lanes of the word's packed int (see ``LANE``) as int64: the same fixed-point
+        weights, so that a batch's integer sums, and hence its scores, are exactly those of ``score``.
+        """
+        rows = self._rows[in_title]
+        ids = list(map(rows.get, words))
+        if None in ids:
+            import numpy as np
+
+            cache = self._title if in_title else self._body
+            for position, word in enumerate(words):
+                if ids[position] is not None:
+                    continue
+                row = rows.get(word)
+                if row is None:
+                    packed = cache.get(word) or self._learn(word, in_title)
+                    if self._used == len(self._matrix):
+                        grown = np.zeros((2 * self._used, len(self.classes)), dtype=np.int64)
+                        grown[: self._used] = self._matrix
+                        self._matrix = grown
+                    row = self._used
+                    self._matrix[row] = [((packed >> shift) & MASK) - OFFSET for shift in self._shifts]
+                    rows[word] = row  # known once its row is written
+                    self._used += 1
+                ids[position] = row
+        return ids
+
+    def score_many(self, texts: Sequence[tuple[list[str], int]], rule_scores: Sequence[dict | None]) -> Batch:
+        """``score`` for many articles at once, ``(tokens, boundary)`` each: one numpy pass for the batch.
+
+        Totals are the same floats as ``score``'s: weights are summed as integers, then scaled and
+        added to the bias with the same operations in the same order.
+        """
+        import numpy as np
+
+        ids: list[int] = []
+        lengths, scales = [], []
+        with self._lock:  # poll threads share the model: rows are added, and reset, one thread at a time
+            if self._matrix is None or self._used > 2 * CACHE_LIMIT:  # between batches: a batch's rows stay valid
+                self._rows, self._used = ({}, {}), 1
+                self._matrix = np.zeros((4096, len(self.classes)), dtype=np.int64)
+            for tokens, boundary in texts:
+                ids += self._row_ids(tokens[:boundary], True)
+                if boundary < len(tokens):
+                    ids.append(0)  # the separator weighs nothing
+                    ids += self._row_ids(tokens[boundary + 1 :], False)
+                lengths.append(len(tokens))
+                scales.append(_scale(tokens) / FIXED)
+            matrix = self._matrix  # holds every row of this batch, whatever other threads add later
+        flat = np.array(ids, dtype=np.intp)
+        starts = np.zeros(len(lengths), dtype=np.intp)
+        np.cumsum(lengths[:-1], out=starts[1:])
+        weights = matrix[flat]
+        sums = np.zeros((len(lengths), len(self.classes)), dtype=np.int64)
+        filled = np.array(lengths) > 0
+        if len(flat):
+            sums[filled] = np.add.reduceat(weights, starts[filled], axis=0)
+        totals = sums.astype(np.float64) * np.array(scales)[:, None] + np.array(self.bias)
+        # The rules' scores, added one feature after the other in each article's own order, as ``score`` does:
+        # the k-th feature of every article at once.
+        vectors = self.weights
+        steps: list[tuple[list[int], list, list[float]]] = []
+        for row, scores in enumerate(rule_scores):
+            step = 0
+            for slug, value in (scores or {}).items():
+                vector = vectors.get("r" + slug)
+                if vector is not None and value:
+                    if step == len(steps):
+                        steps.append(([], [], []))
+                    rows, weights, values = steps[step]
+                    rows.append(row)
+                    weights.append(vector)
+                    values.append(value)
+                    step += 1
+        for rows, weights, values in steps:
+            totals[rows] = (
+                totals[rows] + np.array(weights, dtype=np.float64) * np.array(values, dtype=np.float64)[:, None]
+            )
+        totals = totals.tolist()
+        return Batch(totals, flat, starts, np.array(lengths, dtype=np.intp), matrix)
+
+    def top_many(self, batch: Batch, tokens: Sequence[Sequence[str]], slugs: Sequence[str | None], n: int = 3):
+        """``Scored.top`` for each article of ``batch`` towards its slug (None: skipped, gives [])."""
+        import numpy as np
+
+        count = len(slugs)
+        columns = np.array([self.classes.index(slug) if slug else -1 for slug in slugs], dtype=np.intp)
+        story = np.repeat(np.arange(count, dtype=np.intp), batch.lengths)
+        index = np.arange(len(batch.ids), dtype=np.intp) - np.repeat(batch.starts, batch.lengths)
+        column = columns[story]
+        wanted = column >= 0
+        pushes = np.zeros(len(batch.ids), dtype=np.int64)
+        pushes[wanted] = batch.matrix[batch.ids[wanted], column[wanted]]
+        keep = pushes > 0  # positive pushes only, as ``top``
+        story, index, pushes = story[keep], index[keep], pushes[keep]
+        # Per article, strongest push first, the last word first on a tie: ``top``'s order.
+        order = np.lexsort((-index, -pushes, story))
+        positions = index[order].tolist()
+        ends = np.searchsorted(story[order], np.arange(1, count + 1, dtype=np.intp)).tolist()
+        found: list[dict[str, int]] = []
+        begin = 0
+        for article, end in enumerate(ends):
+            chosen: dict[str, int] = {}
+            words = tokens[article]
+            for position in positions[begin:end]:
+                phrase = words[position]
+                if phrase not in chosen and phrase not in UNTELLING and not phrase.isdigit():
+                    chosen[phrase] = position
+                    if len(chosen) == n:
+                        break
+            found.append(chosen)
+            begin = end
+        return [list(chosen.items()) for chosen in found]
 
     def probabilities(self, totals: Sequence[float]) -> dict[str, float]:
         others = totals[1:]
@@ -250,6 +373,20 @@ class Scored(NamedTuple):
                 if len(found) == n:
                     break
         return list(found.items())
+
+
+class Batch(NamedTuple):
+    """Many articles through the model (``SectionModel.score_many``): raw scores per class of each.
+
+    ``ids`` are the ``_matrix`` rows of every article's words, one after the other: the article
+    ``i`` has ``lengths[i]`` of them from ``starts[i]``.
+    """
+
+    totals: list[list[float]]
+    ids: object  # numpy arrays
+    starts: object
+    lengths: object
+    matrix: object  # the model's word rows when the batch was scored
 
 
 # Words that may weigh a little in the model but tell an editor nothing about why.

@@ -55,6 +55,9 @@ def text_rule_scores(text: Text, rules: Rules) -> dict[str, float]:
     return _text_rules(text, rules)[0].total
 
 
+text_rules = _text_rules  # for ``score_sections_many``'s callers, which work them out text by text
+
+
 def _editors_signals(categories: Sequence[str], source, rules: Rules, scores: Scores) -> Scores:
     for category in categories or ():
         category_words = words(clean(str(category)))
@@ -70,10 +73,44 @@ def score_sections(text: Text, categories: Sequence[str], source, rules: Rules) 
     """The sections kept for one article, strongest first, with the reason for each."""
     found, forced = _text_rules(text, rules)
     model = rules.model
-    if model is None:
+    reasons = None if model is None else _model_reasons(model, text, found.total)
+    return _decide(reasons, found, forced, categories, source, rules)
+
+
+def score_sections_many(
+    texts: Sequence[Text], categories, sources, rules: Rules, rules_found: list | None = None
+) -> list[list[Reason]]:
+    """``score_sections`` for many articles, the model scoring them all at once (see ``SectionModel.score_many``).
+
+    ``rules_found``: each text's ``text_rules`` when already worked out.
+    """
+    if rules_found is None:
+        rules_found = [_text_rules(text, rules) for text in texts]
+    model = rules.model
+    if model is None or not texts:
+        reasons = [None] * len(texts)
+    else:
+        batch = model.score_many([(text.tokens, text.boundary) for text in texts], [f.total for f, _ in rules_found])
+        choices = [_model_choice(model, totals) for totals in batch.totals]
+        tops = model.top_many(batch, [text.tokens for text in texts], [c and c[0] for c in choices], MODEL_WORDS)
+        reasons = [
+            _model_reason(choice, top, text.boundary) for choice, top, text in zip(choices, tops, texts, strict=True)
+        ]
+    return [
+        _decide(found_reasons, found, forced, article_categories, source, rules)
+        for found_reasons, (found, forced), article_categories, source in zip(
+            reasons, rules_found, categories, sources, strict=True
+        )
+    ]
+
+
+def _decide(
+    reasons: list[Reason] | None, found: Scores, forced: Scores, categories, source, rules: Rules
+) -> list[Reason]:
+    """The sections kept: the model's (None: no model, the rules decide), the editors' signals, the fallback."""
+    if reasons is None:
         reasons = _editors_signals(categories, source, rules, found).kept(SECTION_THRESHOLD)
     else:
-        reasons = _model_reasons(model, text, found.total)
         chosen = {reason.slug for reason in reasons}
         overrides = _editors_signals(categories, source, rules, forced).kept(SECTION_THRESHOLD)
         reasons += [reason for reason in overrides if reason.slug not in chosen]
@@ -85,15 +122,27 @@ def score_sections(text: Text, categories: Sequence[str], source, rules: Rules) 
 def _model_reasons(model: SectionModel, text: Text, rule_scores: dict[str, float]) -> list[Reason]:
     """Élections if likely enough, else the most probable other section, with the words that weighed most."""
     scored = model.score(text.tokens, text.boundary, rule_scores)
-    probabilities = model.probabilities(scored.totals)
+    choice = _model_choice(model, scored.totals)
+    top = scored.top(model, text.tokens, choice[0], MODEL_WORDS) if choice else []
+    return _model_reason(choice, top, text.boundary)
+
+
+def _model_choice(model: SectionModel, totals: list[float]) -> tuple[str, float] | None:
+    """The model's section and its probability: Élections if likely enough, else the most probable other one."""
+    probabilities = model.probabilities(totals)
     if probabilities[ELECTIONS] >= model.threshold:
         slug = ELECTIONS
     else:
         others = model.classes[1:]
         if not others:
-            return []
+            return None
         slug = max(others, key=probabilities.__getitem__)
-    top = scored.top(model, text.tokens, slug, MODEL_WORDS)
-    where = FIELD_TITLE if any(index < text.boundary for _, index in top) else FIELD_SUMMARY
+    return slug, probabilities[slug]
+
+
+def _model_reason(choice: tuple[str, float] | None, top: list[tuple[str, int]], boundary: int) -> list[Reason]:
+    if choice is None:
+        return []
+    where = FIELD_TITLE if any(index < boundary for _, index in top) else FIELD_SUMMARY
     phrase = ", ".join(f'"{word}"' for word, _ in top)
-    return [Reason("section", slug, probabilities[slug] * MODEL_SCORE, MODEL_RULE, where, phrase)]
+    return [Reason("section", choice[0], choice[1] * MODEL_SCORE, MODEL_RULE, where, phrase)]

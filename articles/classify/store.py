@@ -16,7 +16,7 @@ from articles import bulk
 from articles import cache as page_cache
 
 from .rules import Classification, Reason, Rules, current_rules
-from .text import classify_text
+from .text import classify_many
 
 
 def apply_classification(article) -> None:
@@ -30,10 +30,9 @@ def classify_unsaved(articles) -> list[Classification]:
     Pass the result to ``apply_classification_many(..., new=True)`` once they are saved: their
     tags are then written without reading anything back nor updating the rows again.
     """
-    rules = current_rules()
-    results = [
-        classify_text(article.title, article.summary, article.categories, article.source, rules) for article in articles
-    ]
+    results = classify_many(
+        [(article.title, article.summary, article.categories, article.source) for article in articles], current_rules()
+    )
     for article, result in zip(articles, results, strict=True):
         article.confidence, article.needs_review = result.confidence, result.needs_review
     return results
@@ -103,7 +102,7 @@ def _store(articles: list[_Article], rules: Rules, *, new: bool = False, results
     if not articles:
         return
     if results is None:
-        results = [classify_text(a.title, a.summary, a.categories, a.source, rules) for a in articles]
+        results = classify_many([(a.title, a.summary, a.categories, a.source) for a in articles], rules)
     by_pk = {article.pk: result for article, result in zip(articles, results, strict=True)}
     tables = [
         _TagTable(ArticleCommune, "commune_id", "commune", rules.communes, Article.excluded_communes.through),

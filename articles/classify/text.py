@@ -1,12 +1,16 @@
 """Classifying one article's text: communes and sections, with the reason for every tag.
 
 ``classify_text`` is pure: it reads the compiled rules, never a row. Communes come from
-``communes.score_communes`` and sections from ``sections.score_sections``.
+``communes.score_communes`` and sections from ``sections.score_sections``. ``classify_many`` gives
+the same results for a batch (a poll, a re-classification), the section model scoring the batch at once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import gc
+import threading
+from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from localities.gazetteer import clean, words
@@ -23,7 +27,7 @@ from .rules import (
     Rules,
     current_rules,
 )
-from .sections import score_sections
+from .sections import score_sections, score_sections_many, text_rules
 
 SEPARATOR = "qqchampqq"  # a made-up word between title and summary
 SUMMARY_LIMIT = 5000  # characters: the lead of an article names its place; the rest only costs time.
@@ -60,9 +64,75 @@ def classify_text(
     text = Text.of(title, summary)
     refusal = not_french(text.tokens)
     if refusal:
-        return Classification(communes=[], sections=[], why=[], confidence=0.0, needs_review=True, notes=[refusal])
+        return _refused(refusal)
     commune_reasons, notes = score_communes(text, categories, source, rules)
-    section_reasons = score_sections(text, categories, source, rules)
+    return _result(commune_reasons, notes, score_sections(text, categories, source, rules))
+
+
+def classify_many(items: Iterable[Sequence], rules: Rules | None = None) -> list[Classification]:
+    """``classify_text`` for many articles, ``(title, summary, categories, source)`` each: the same results.
+
+    The work that can be shared is done once for the batch: the section model scores every text
+    in one numpy pass (see ``SectionModel.score_many``).
+    """
+    with _collector_paused():
+        return _classify_many(items, rules or current_rules())
+
+
+def _classify_many(items: Iterable[Sequence], rules: Rules) -> list[Classification]:
+    results: list[Classification | None] = []
+    kept: list[tuple] = []  # (position, text, categories, source, communes' result, rules' section scores)
+    for title, summary, categories, source in items:
+        text = Text.of(title, summary)
+        refusal = not_french(text.tokens)
+        if refusal:
+            results.append(_refused(refusal))
+            continue
+        found = score_communes(text, categories, source, rules), text_rules(text, rules)
+        kept.append((len(results), text, categories, source, *found))
+        results.append(None)
+    sections = score_sections_many(
+        [row[1] for row in kept], [row[2] for row in kept], [row[3] for row in kept], rules, [row[5] for row in kept]
+    )
+    for (position, _text, _categories, _source, (commune_reasons, notes), _rules), section_reasons in zip(
+        kept, sections, strict=True
+    ):
+        results[position] = _result(commune_reasons, notes, section_reasons)
+    return results
+
+
+_pause = threading.Lock()
+_paused = [0, False]  # batches running, and whether the collector was on before the first one
+
+
+@contextmanager
+def _collector_paused():
+    """Python's cyclic garbage collector off while a batch is classified (threads may overlap).
+
+    A batch keeps every story's words, phrases and scores until the model has scored them all, so
+    the collector would walk these short-lived objects several times per batch, and push them into
+    its older generations, whose walks cost most. They hold no cycle: reference counting frees them
+    at the end of the batch, and the next collection only sees what the caller keeps.
+    """
+    with _pause:
+        if not _paused[0]:
+            _paused[1] = gc.isenabled()
+            gc.disable()
+        _paused[0] += 1
+    try:
+        yield
+    finally:
+        with _pause:
+            _paused[0] -= 1
+            if not _paused[0] and _paused[1]:
+                gc.enable()
+
+
+def _refused(refusal: str) -> Classification:
+    return Classification(communes=[], sections=[], why=[], confidence=0.0, needs_review=True, notes=[refusal])
+
+
+def _result(commune_reasons: list[Reason], notes: list[str], section_reasons: list[Reason]) -> Classification:
     confidence = _confidence(commune_reasons, section_reasons, any(UNRESOLVED in note for note in notes))
     return Classification(
         communes=[reason.slug for reason in commune_reasons],

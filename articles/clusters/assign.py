@@ -1,4 +1,5 @@
-"""Putting articles into clusters: at ingest (``assign_new``) and when reclustering (``recluster``).
+"""Putting articles into clusters: at ingest (``prepare`` before the insert, ``assign_new`` after the
+tags) and when reclustering (``recluster``).
 
 Both go through ``Pool``: the versions already placed, indexed by commune (sorted by date), by
 exact key, and by cluster span. ``place`` walks the pending versions oldest first, so the earliest
@@ -8,6 +9,7 @@ version of an event founds its cluster and later ones join it. ``write`` stores 
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 from collections import defaultdict
 from collections.abc import Iterable
@@ -15,13 +17,19 @@ from datetime import datetime
 
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from articles.models import Article, ArticleCommune, Cluster
 
 from . import normalise, state
 from .match import COLUMNS, UNCERTAIN_BELOW, WINDOW, Version, best_cluster
+from .normalise import Features
 
 KEY_FIELDS = ("title_key", "url_key", "match_text")
+
+
+def _order(row: tuple) -> tuple:
+    return row[0], row[1]
 
 
 class Pool:
@@ -43,6 +51,27 @@ class Pool:
                 bisect.insort(self.by_key[key], (version.published, version.pk, version))
         first, last = self.spans.get(version.cluster_id, (version.published, version.published))
         self.spans[version.cluster_id] = (min(first, version.published), max(last, version.published))
+
+    def extend(self, versions: Iterable[Version], keys: set[str]) -> None:
+        """``add`` for many: the lists are sorted once at the end, not kept sorted at each version.
+        Only ``keys`` are indexed: those of the versions still to place, the only ones looked up."""
+        touched: set[int] = set()
+        for version in versions:
+            if version.cluster_id is None:
+                version.cluster_id = self.new_cluster()
+            row = (version.published, version.pk, version)
+            for place in version.communes or (0,):
+                self.by_place[place].append(row)
+                touched.add(id(self.by_place[place]))
+            for key in (version.title_key, version.url_key):
+                if key and key in keys:
+                    self.by_key[key].append(row)
+                    touched.add(id(self.by_key[key]))
+            first, last = self.spans.get(version.cluster_id, (version.published, version.published))
+            self.spans[version.cluster_id] = (min(first, version.published), max(last, version.published))
+        for rows in (*self.by_place.values(), *self.by_key.values()):
+            if id(rows) in touched:
+                rows.sort(key=_order)
 
     def new_cluster(self) -> int:
         """A temporary (negative) cluster id, replaced by a real one in ``write``."""
@@ -95,17 +124,51 @@ def own_communes(article_ids: list[int]) -> dict[int, set[int]]:
     return result
 
 
+def prepare(articles: list[Article]) -> None:
+    """Before new articles are inserted: their keys and, on PostgreSQL, their ids and a cluster of
+    one each (led by it), so each row goes in once with its keys and cluster.
+
+    ``assign_new`` then knows these articles are fresh: it writes again only those that join an
+    event, and deletes the clusters they leave. The ids come from the articles' sequence; the
+    clusters' link to their lead is checked at commit, once the articles are in.
+    """
+    for article in articles:
+        normalise.keys(article)
+        article._cluster_prepared = True
+    connection = transaction.get_connection()
+    if not articles or connection.vendor != "postgresql" or any(a.pk for a in articles):
+        return
+    with connection.cursor() as cursor:
+        now = timezone.now()
+        cursor.execute(_PG_PREPARE, [Article._meta.db_table, now, now, [a.published for a in articles]])
+        made = sorted(cursor.fetchall(), key=lambda row: row[1])  # ids are drawn in the articles' order
+    for article, (cluster_id, pk) in zip(articles, made, strict=True):
+        article.pk, article.cluster_id, article.is_lead = pk, cluster_id, True
+
+
+# One statement: an id from the articles' sequence per new article, drawn in their order, and a
+# cluster of one led by it, whose link to its lead is checked at commit (the articles are in by then).
+_PG_PREPARE = """
+INSERT INTO articles_cluster (lead_id, lead_chosen, first_published, last_published, size, uncertain, created, updated)
+SELECT nextval(pg_get_serial_sequence(%s, 'id')), false, v.published, v.published, 1, false, %s, %s
+FROM (SELECT * FROM unnest(%s::timestamptz[]) WITH ORDINALITY AS u(published, n) ORDER BY n) AS v
+RETURNING id, lead_id
+"""
+
+
 def assign_new(articles: list[Article]) -> None:
     """Put newly stored articles (tags written) into clusters: an existing event's, or their own.
 
-    Runs in the caller's transaction (the poll's). Reads only candidates: versions of the same
-    communes (or area-wide) within the window, and the same exact keys.
+    Runs in the caller's transaction (the poll's). Reads only candidates, in one indexed query on
+    PostgreSQL: versions of the same communes (or area-wide) within the window, and the same keys.
     """
     articles = [a for a in articles if a.pk]
     if not articles:
         return
-    for article in articles:
-        normalise.keys(article)
+    fresh = all(getattr(a, "_cluster_prepared", False) for a in articles)
+    if not fresh:
+        for article in articles:
+            normalise.keys(article)
     ids = [a.pk for a in articles]
     communes = own_communes(ids)
     new = [
@@ -114,7 +177,12 @@ def assign_new(articles: list[Article]) -> None:
     ]
     pool = _load_pool(new, ids)
     scores = place(new, pool)
-    write(new, scores, pool, fields=KEY_FIELDS, instances={a.pk: a for a in articles})
+    instances = {a.pk: a for a in articles}
+    if fresh:
+        premade = {a.pk: a.cluster_id for a in articles if a.cluster_id is not None}
+        write(new, scores, pool, instances=instances, former={}, premade=premade)
+    else:
+        write(new, scores, pool, fields=KEY_FIELDS, instances=instances)
 
 
 def changed_upstream(articles: list[Article]) -> None:
@@ -134,38 +202,113 @@ def _features(article: Article):
 
 
 def _load_pool(new: list[Version], exclude: list[int]) -> Pool:
-    """The stored versions ``new`` may join, in four small indexed queries: the window's ids and
-    keys (by date), their communes (by article), the candidates' rows, their clusters' spans."""
+    """The stored versions ``new`` may join, with their clusters' spans: versions of the same
+    communes (or both area-wide) and of the same keys, within the window of the batch."""
     low = min(v.published for v in new) - WINDOW
     high = max(v.published for v in new) + WINDOW
-    window = Article.objects.filter(published__gte=low, published__lte=high).order_by()
-    keys = {pk: (title, url) for pk, title, url in window.values_list("pk", "title_key", "url_key")}
-    for pk in exclude:
-        keys.pop(pk, None)
-    communes: dict[int, set[int]] = defaultdict(set)
-    tags = ArticleCommune.objects.filter(article_id__in=list(keys)).values_list("article_id", "commune_id", "rule")
-    for article_id, commune_id, rule in tags:
-        if rule != state.EVENT_RULE:
-            communes[article_id].add(commune_id)
     places = {c for v in new for c in v.communes}
     area_wide = any(not v.communes for v in new)
     wanted = {v.title_key for v in new if v.title_key} | {v.url_key for v in new if v.url_key}
+    find = _candidates_pg if transaction.get_connection().vendor == "postgresql" else _candidates
+    rows, communes = find(low, high, exclude, places, area_wide, wanted)
+    pool = Pool()
+    pool.spans = _StoredSpans({row[3] for row in rows if row[3] is not None})
+    stored = [
+        Version(pk, source_id, published, cluster_id, title, url, _parsed(match_text), communes[pk], pinned)
+        for pk, source_id, published, cluster_id, title, url, match_text, pinned in _with_keys(rows)
+    ]
+    pool.extend(stored, wanted)
+    return pool
+
+
+_PG_CANDIDATES = """
+SELECT a.id, a.source_id, a.published, a.cluster_id, a.title_key, a.url_key, a.match_text, a.cluster_pinned, t.own
+FROM articles_article a
+CROSS JOIN LATERAL (
+    SELECT ARRAY(SELECT c.commune_id FROM articles_articlecommune c WHERE c.article_id = a.id AND c.rule <> %(event)s)
+    AS own
+) t
+WHERE a.published >= %(low)s AND a.published <= %(high)s AND NOT (a.id = ANY(%(exclude)s::bigint[]))
+AND (t.own && %(places)s::bigint[] OR (%(area_wide)s AND cardinality(t.own) = 0)
+     OR a.title_key = ANY(%(keys)s::text[]) OR a.url_key = ANY(%(keys)s::text[]))
+"""
+
+
+def _candidates_pg(low, high, exclude, places: set[int], area_wide: bool, wanted: set[str]):
+    """One statement: the window's rows (by the date index) whose own communes, read per row by the
+    tags' article index, meet ``places`` (or are none, for area-wide), or whose keys are wanted.
+    Written in SQL: building it with the ORM cost more than running it."""
+    params = {
+        "event": state.EVENT_RULE,
+        "low": low,
+        "high": high,
+        "exclude": list(exclude),
+        "places": sorted(places),
+        "area_wide": area_wide,
+        "keys": sorted(wanted),
+    }
+    rows, communes = [], {}
+    with transaction.get_connection().cursor() as cursor:
+        cursor.execute(_PG_CANDIDATES, params)
+        for row in cursor.fetchall():
+            rows.append(row[:-1])
+            communes[row[0]] = frozenset(row[-1])
+    return rows, communes
+
+
+def _candidates(low, high, exclude, places: set[int], area_wide: bool, wanted: set[str]):
+    """The same in three indexed queries: the window's ids and keys, their communes, then the rows."""
+    window = Article.objects.filter(published__gte=low, published__lte=high).exclude(pk__in=exclude).order_by()
+    keys = {pk: (title, url) for pk, title, url in window.values_list("pk", "title_key", "url_key")}
+    own: dict[int, set[int]] = defaultdict(set)
+    tags = ArticleCommune.objects.filter(article_id__in=list(keys)).values_list("article_id", "commune_id", "rule")
+    for article_id, commune_id, rule in tags:
+        if rule != state.EVENT_RULE:
+            own[article_id].add(commune_id)
     ids = [
         pk
         for pk, (title, url) in keys.items()
-        if (communes[pk] & places) or (area_wide and not communes[pk]) or title in wanted or url in wanted
+        if (own[pk] & places) or (area_wide and not own[pk]) or title in wanted or url in wanted
     ]
-    pool = Pool()
-    if not ids:
-        return pool
-    rows = _with_keys(list(Article.objects.filter(pk__in=ids).values_list(*COLUMNS)))
-    stored = versions(rows, communes)
-    cluster_ids = {v.cluster_id for v in stored if v.cluster_id}
-    spans = Cluster.objects.filter(pk__in=cluster_ids).values_list("pk", "first_published", "last_published")
-    for version in stored:
-        pool.add(version)
-    pool.spans.update({pk: (first, last) for pk, first, last in spans})
-    return pool
+    rows = list(Article.objects.filter(pk__in=ids).values_list(*COLUMNS)) if ids else []
+    return rows, {pk: frozenset(own[pk]) for pk in ids}
+
+
+class _StoredSpans(dict):
+    """Clusters' spans (id -> first, last published). Those of the stored candidates' clusters are
+    read only for the clusters a version could join (``load``, called by ``best_cluster``): most
+    candidates are never joined, and reading every span cost more than these few small queries."""
+
+    def __init__(self, stored: set[int]) -> None:
+        super().__init__()
+        self.unknown = stored
+
+    def load(self, cluster_ids) -> None:
+        wanted = sorted(pk for pk in cluster_ids if pk in self.unknown)
+        if not wanted:
+            return
+        self.unknown.difference_update(wanted)
+        connection = transaction.get_connection()
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT id, first_published, last_published FROM articles_cluster WHERE id = ANY(%s::bigint[])",
+                    [wanted],
+                )
+                spans = cursor.fetchall()
+        else:
+            spans = Cluster.objects.filter(pk__in=wanted).values_list("pk", "first_published", "last_published")
+        for pk, first, last in spans:
+            # Versions placed since widened the span they joined; the stored one covers the rest.
+            placed = self.get(pk)
+            self[pk] = (min(first, placed[0]), max(last, placed[1])) if placed else (first, last)
+
+
+@functools.lru_cache(maxsize=8192)
+def _parsed(match_text: str) -> Features:
+    """Stored versions' features, parsed once per process: the window's candidates come back at
+    every poll. Features are only read once parsed (their cached parts are derived from the text)."""
+    return Features.parse(match_text)
 
 
 def _with_keys(rows: list[tuple]) -> list[tuple]:
@@ -190,22 +333,10 @@ def _with_keys(rows: list[tuple]) -> list[tuple]:
     return result
 
 
-def write(placed: list[Version], scores: dict[int, float | None], pool: Pool, *, fields=(), instances=None) -> None:
-    """Store where ``placed`` versions went: new clusters, articles' cluster and score, lead, tags.
-
-    Versions of the pool that had no cluster and were given one (articles stored before clustering)
-    are saved too. ``fields``: more columns to save from ``instances`` (pk -> Article).
-    """
-    # Versions stored before clustering get a cluster only if a placed version joined theirs.
-    joined = {v.cluster_id for v in placed if v.cluster_id < 0}
-    touched = {v.pk: v for v in _all_versions(pool) if v.cluster_id is not None and v.cluster_id in joined}
-    touched.update((v.pk, v) for v in placed)
-    former = dict(Article.objects.filter(pk__in=list(touched)).values_list("pk", "cluster_id"))
-    members: dict[int, list[Version]] = defaultdict(list)
-    for version in touched.values():
-        members[version.cluster_id].append(version)
-    real, leads = _create_clusters({t: m for t, m in members.items() if t < 0})
-    rows = []
+def _rows_to_write(touched, real, leads, scores, premade, fields, instances) -> tuple[list, set[int]]:
+    """(pk, values) to write for each touched version, with its real cluster; and the clusters of one
+    that ``prepare`` made for versions that moved to another event (left empty)."""
+    rows, moved = [], set()
     for version in touched.values():
         temp = version.cluster_id
         version.cluster_id = real.get(temp, temp)
@@ -214,17 +345,64 @@ def write(placed: list[Version], scores: dict[int, float | None], pool: Pool, *,
             "match_score": scores.get(version.pk),
             "is_lead": version.pk in leads,
         }
+        if version.pk in premade and version.cluster_id != premade[version.pk]:
+            moved.add(premade[version.pk])  # its cluster of one is left empty (deleted by refresh)
         if instances and version.pk in instances:
             values.update({name: getattr(instances[version.pk], name) for name in fields})
             instances[version.pk].cluster_id, instances[version.pk].is_lead = version.cluster_id, version.pk in leads
+        as_inserted = {"cluster_id": premade.get(version.pk), "match_score": None, "is_lead": True}
+        if version.pk in premade and values == as_inserted:
+            continue  # alone in the cluster it was inserted with: nothing to write
         rows.append((version.pk, values))
+    return rows, moved
+
+
+def write(
+    placed: list[Version],
+    scores: dict[int, float | None],
+    pool: Pool,
+    *,
+    fields=(),
+    instances=None,
+    former: dict[int, int | None] | None = None,
+    premade: dict[int, int] | None = None,
+) -> None:
+    """Store where ``placed`` versions went: new clusters, articles' cluster and score, lead, tags.
+
+    Versions of the pool that had no cluster and were given one (articles stored before clustering)
+    are saved too. ``fields``: more columns to save from ``instances`` (pk -> Article). ``former``:
+    the versions' clusters before (pk -> id), read when not given; ``{}`` when none had one.
+    ``premade``: placed versions inserted with a cluster of their own (pk -> id, ``prepare``): a new
+    cluster founded by one of them is that one, and a version that stays alone is not written again.
+    """
+    premade = premade or {}
+    # Versions stored before clustering get a cluster only if a placed version joined theirs.
+    joined = {v.cluster_id for v in placed if v.cluster_id < 0}
+    touched = {v.pk: v for v in _all_versions(pool) if v.cluster_id is not None and v.cluster_id in joined}
+    touched.update((v.pk, v) for v in placed)
+    if former is None:
+        former = dict(Article.objects.filter(pk__in=list(touched)).values_list("pk", "cluster_id"))
+    members: dict[int, list[Version]] = defaultdict(list)
+    for version in touched.values():
+        members[version.cluster_id].append(version)
+    new_clusters = {t: m for t, m in members.items() if t < 0}
+    reused, leads = {}, set()
+    for temp, versions in new_clusters.items():
+        founders = sorted((v for v in versions if v.pk in premade), key=lambda v: (v.published, v.pk))
+        if founders:
+            reused[temp] = premade[founders[0].pk]
+            leads.add(min(versions, key=lambda v: (v.published, v.pk)).pk)
+    real, created_leads = _create_clusters({t: m for t, m in new_clusters.items() if t not in reused})
+    real.update(reused)
+    leads |= created_leads
+    rows, moved = _rows_to_write(touched, real, leads, scores, premade, fields, instances)
     foreign = sorted(pk for pk in touched if not (instances and pk in instances))
     if foreign:  # other polls' rows (stored before clustering, now joined): locked in id order
         list(Article.objects.filter(pk__in=foreign).order_by("pk").select_for_update().values_list("pk"))
     _update_articles(sorted(rows, key=lambda row: row[0]))
     # A new cluster of one is right as created; joined, left and new multi-version clusters are refreshed.
-    refresh = {pk for pk in members if pk > 0} | {real[t] for t, m in members.items() if t < 0 and len(m) > 1}
-    state.refresh(refresh | (set(former.values()) - {None}))
+    refresh = {pk for pk in members if pk > 0} | {real[t] for t, m in new_clusters.items() if len(m) > 1}
+    state.refresh(refresh | moved | (set(former.values()) - {None}))
     uncertain = {v.cluster_id for v in placed if (scores.get(v.pk) or 1.0) < UNCERTAIN_BELOW}
     if uncertain:  # after refresh, which locks the clusters in id order
         QuerySet.update(Cluster.objects.filter(pk__in=uncertain), uncertain=True)
@@ -281,10 +459,12 @@ def _update_pg(connection, names: list[str], rows: list[tuple[int, dict]]) -> No
         chunk = rows[start : start + 5000]
         values = ", ".join(["(%s" + ", %s" * len(names) + ")"] * len(chunk))
         params = [item for pk, row in chunk for item in (pk, *row.values())]
+        params.append([pk for pk, _ in chunk])
+        # ``a.id = ANY``: the primary key finds the rows whatever the planner's statistics say.
         sql = (
             f"UPDATE articles_article AS a SET {columns} FROM "
             f"(SELECT v.id::bigint AS id, {casts} FROM (VALUES {values}) AS v(id, {', '.join(names)})) AS v "
-            "WHERE a.id = v.id"
+            "WHERE a.id = v.id AND a.id = ANY(%s::bigint[])"
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, params)

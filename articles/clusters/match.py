@@ -6,7 +6,6 @@ within ``WINDOW`` of each other by another source, plus the exact keys (canonica
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -110,17 +109,15 @@ def best_cluster(new: Version, candidates: list[Version], spans: dict[int, tuple
     a cluster that would then span more than seven days is not joined."""
     from .state import MAX_SPAN
 
-    best: dict[int, float] = defaultdict(float)
+    best: dict[int, float] = {}
     title_bits, word_bits, titles, words = new.features.signature
+    source, title_key, url_key = new.source_id, new.title_key, new.url_key
     for candidate in candidates:
-        if candidate.cluster_id is None or candidate.source_id == new.source_id:
+        cluster_id = candidate.cluster_id
+        if cluster_id is None or candidate.source_id == source:
             continue
-        if (
-            new.title_key
-            and candidate.title_key
-            and new.title_key != candidate.title_key
-            and not (new.url_key and new.url_key == candidate.url_key)
-        ):
+        other_key = candidate.title_key
+        if title_key and other_key and title_key != other_key and not (url_key and url_key == candidate.url_key):
             # Shared bits bound the shared words from above: skip when even that is below the floor.
             other_title, other_words, other_titles, other_all = candidate.features.signature
             title = 2 * (title_bits & other_title).bit_count() / ((titles + other_titles) or 1)
@@ -128,8 +125,11 @@ def best_cluster(new: Version, candidates: list[Version], spans: dict[int, tuple
             if TITLE_WEIGHT * title + WORDS_WEIGHT * shared < WORDS_FLOOR:
                 continue
         value = compare(new, candidate)
-        if value is not None:
-            best[candidate.cluster_id] = max(best[candidate.cluster_id], value)
+        if value is not None and value > best.get(cluster_id, 0.0):
+            best[cluster_id] = value
+    load = getattr(spans, "load", None)  # spans read on demand (ingest): only the clusters found
+    if load is not None and best:
+        load(best)
     for cluster_id, value in sorted(best.items(), key=lambda item: -item[1]):
         first, last = spans.get(cluster_id, (new.published, new.published))
         if max(last, new.published) - min(first, new.published) <= MAX_SPAN:

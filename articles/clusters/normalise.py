@@ -24,6 +24,7 @@ def _words(text: str) -> frozenset[str]:
 
 
 TOKEN = re.compile(r"\w+(?:-\w+)*")
+DIGIT = re.compile(r"\d")
 SENTENCE_END = re.compile(r"(?<=[^A-Z\s][.!?])\s+(?=[«\"A-ZÀ-Ý0-9])")
 MAX_LEAD = 300
 MAX_TEXT = 1000
@@ -235,6 +236,10 @@ def _number(text: str) -> float:
 def _figures(folded: str, in_title: bool, marks: dict[str, set[str]]) -> None:
     """Money, percentages, ages, scores and dates, and (in a title) bare counts and weekdays."""
     taken = folded
+    if not DIGIT.search(folded) and (folded.isascii() or not any(c.isdigit() for c in folded)):
+        if in_title:  # every figure, score and date needs a digit: only words can count here
+            _counts_and_weekdays(taken, marks)
+        return
     for pattern, kind, scale in _UNITS:
         for match in pattern.finditer(taken):
             _add(marks, f"#{kind}:", str(round(_number(match.group(1)) * scale, 2)).removesuffix(".0"))
@@ -245,9 +250,12 @@ def _figures(folded: str, in_title: bool, marks: dict[str, set[str]]) -> None:
     taken = SCORE.sub(" ", taken)
     for day, month in DATE.findall(taken):
         _add(marks, "@d:", f"{int(day)}/{MONTHS[month]}")
-    if not in_title:
-        return
-    taken = DATE.sub(" ", taken)
+    if in_title:
+        _counts_and_weekdays(DATE.sub(" ", taken), marks)
+
+
+def _counts_and_weekdays(taken: str, marks: dict[str, set[str]]) -> None:
+    """In a title: bare counts ("trois", "12") and weekdays."""
     for word in TOKEN.findall(taken):
         if word in WEEKDAYS:
             _add(marks, "@w:", word)
@@ -263,7 +271,8 @@ def _names(text: str, marks: dict[str, set[str]]) -> None:
         _add(marks, "^route:", number)
     text = ROAD.sub(" ", text)
     tokens = [(m.group(), m.start()) for m in TOKEN.finditer(text)]
-    folded = [fold(token) for token, _ in tokens]
+    whole = fold(text)  # one character for one: each token's folded form is the same slice
+    folded = [whole[start : start + len(token)] for token, start in tokens]
     for index, word in enumerate(folded):
         if word in PLACE_WORDS:
             name = _following_name(text, tokens, folded, index + 1)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bs4 import BeautifulSoup
+from django.conf import settings
 from soupsieve import SelectorSyntaxError
 
 from articles.ingest.clean import clean_html, clean_url, plain_text
@@ -49,6 +50,11 @@ def extract_items(
 ) -> list[FeedItem]:
     """The articles of a listing page (at most ``limit``), cleaned, dates relative to ``fetched_at``; never saved."""
     check_recipe(recipe)
+    size, largest = len(html), settings.NEWSROOM_SCRAPE_MAX_BYTES
+    if size > largest:
+        raise RecipeError(
+            f"Page de liste trop grande pour être lue : {size / 1048576:.1f} Mio (au plus {largest / 1048576:.1f} Mio)."
+        )
     soup = BeautifulSoup(html, "lxml")
     items = []
     for node in soup.select(recipe["item"], limit=limit):

@@ -113,6 +113,7 @@ def store_entries(source: Source, entries: list[FeedItem], fetched_at: datetime)
             continue
         fresh.append(_new_article(source, key, entry, fetched_at))
     results = _classify_unsaved(fresh)  # new rows go in with their confidence already set
+    _prepare_clusters(fresh)  # ...and with their matching keys: each new row is written once
     if fresh:
         Article.objects.bulk_create(fresh)
         articles_inserted.send(sender=Article, articles=fresh)
@@ -190,6 +191,23 @@ def _classify_all(articles: list[Article], *, new: bool = False, results: list |
                 classify.apply_classification(article)
         except Exception:
             logger.exception("classification failed for article %s; stored untagged", article.pk)
+
+
+def _prepare_clusters(fresh: list[Article]) -> None:
+    """Give the new articles their matching keys (and, on PostgreSQL, their ids and a cluster of
+    one each) before the insert, in a savepoint; if that breaks, they go in without, and grouping
+    computes the keys after the insert (and fails in its own savepoint, as it would have)."""
+    if not fresh:
+        return
+    try:
+        with transaction.atomic():
+            clusters.prepare(fresh)
+    except Exception:
+        logger.exception("preparing %d new articles for grouping failed; grouped after the insert", len(fresh))
+        for article in fresh:
+            article.pk, article.cluster_id, article.is_lead = None, None, True
+            article.title_key = article.url_key = article.match_text = ""
+            article._cluster_prepared = False
 
 
 def _assign_clusters(fresh: list[Article], changed: list[Article]) -> None:

@@ -18,12 +18,20 @@ def _timelines_changed(articles) -> None:
 
 # What a card loads with its story; the cluster joined here lets ``other_versions`` skip its first level.
 CARD_RELATIONS = ("source", "thumbnail", "cluster")
+# Columns no page shows: the full-text index and the grouping's keys (large, and read by their own code only).
+MATCHING_COLUMNS = ("search_vector", "title_key", "url_key", "match_text")
 
 
 def other_versions() -> models.Prefetch:
     """The other visible versions of each card's event, oldest first, with their sources:
     ``article.cluster.others``."""
-    versions = Article.objects.visible().filter(is_lead=False).select_related("source").order_by("published", "id")
+    versions = (
+        Article.objects.visible()
+        .filter(is_lead=False)
+        .select_related("source")
+        .defer(*MATCHING_COLUMNS)
+        .order_by("published", "id")
+    )
     return models.Prefetch("cluster__articles", queryset=versions, to_attr="others")
 
 
@@ -50,8 +58,13 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_cards(self) -> ArticleQuerySet:
         """Everything a story card shows, loaded in four queries whatever the number of stories
-        (three when no story has a cluster yet: the versions' query is then skipped)."""
-        return self.select_related(*CARD_RELATIONS).prefetch_related("communes", "sections", other_versions())
+        (three when no story has a cluster yet: the versions' query is then skipped). The columns
+        only search and grouping read (the text index, the grouping keys) are left in the database."""
+        return (
+            self.select_related(*CARD_RELATIONS)
+            .defer(*MATCHING_COLUMNS)
+            .prefetch_related("communes", "sections", other_versions())
+        )
 
     # Bulk writes send no signals, so they invalidate the cached timelines themselves.
     def update(self, **kwargs) -> int:

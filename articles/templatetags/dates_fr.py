@@ -46,8 +46,12 @@ def _plural(count: int, word: str, plural: str | None = None) -> str:
 
 def age(moment: datetime, now: datetime | None = None) -> str:
     """How long ago, the way a French news site says it, without "il y a": "4 semaines", "3 h"."""
-    now = timezone.localtime(now or timezone.now())
-    moment = timezone.localtime(moment)
+    zone = timezone.get_current_timezone()
+    return _age(timezone.localtime(moment, zone), timezone.localtime(now, zone))
+
+
+def _age(moment: datetime, now: datetime) -> str:
+    """``age`` of two datetimes in the same (local) time zone."""
     seconds = (now - moment).total_seconds()
     if seconds < 60:
         return "à l’instant"
@@ -67,9 +71,10 @@ def age(moment: datetime, now: datetime | None = None) -> str:
 
 def relative_age(moment: datetime, now: datetime | None = None) -> str:
     """ "il y a 5 minutes", "il y a 3 heures", "hier à 19 h 20", "il y a 4 semaines"."""
-    now = timezone.localtime(now or timezone.now())
-    local = timezone.localtime(moment)
-    short = age(moment, now)
+    zone = timezone.get_current_timezone()
+    now = timezone.localtime(now, zone)
+    local = timezone.localtime(moment, zone)
+    short = _age(local, now)
     if short == "à l’instant":
         return short
     if local.date() == now.date() - timedelta(days=1) and (now - local).total_seconds() >= 3600:

@@ -1,4 +1,5 @@
-"""Template helpers for stories: summaries as safe HTML, and titles in the "Commune : titre" style."""
+"""Template helpers for stories: summaries as safe HTML, titles in the "Commune : titre" style, and a
+story's tags as loaded with it."""
 
 from __future__ import annotations
 
@@ -25,3 +26,13 @@ def with_commune(title: str, commune) -> str:
     if not commune or title.casefold().startswith(commune.name.casefold()):
         return title
     return f"{commune.name} : {title}"
+
+
+@register.filter
+def tags(article, name: str):
+    """The story's "communes" or "sections": those loaded with it (``articles.cards``) without making a
+    queryset per story, else ``article.<name>.all()``."""
+    from articles.cards import loaded_tags  # cards renders templates that load this library
+
+    found = loaded_tags(article, name)
+    return getattr(article, name).all() if found is None else found

@@ -67,6 +67,7 @@ def test_a_landmark_alone_never_tags_a_commune():
 
 def test_compiling_with_every_commune_of_france_stays_fast():
     gazetteer.load()  # files read once per process
-    began = time.perf_counter()
+    # CPU time of this process, not wall time: the suite shares the machine with other test processes.
+    began = time.process_time()
     gazetteer.load()
-    assert time.perf_counter() - began < 1.5
+    assert time.process_time() - began < 1.5

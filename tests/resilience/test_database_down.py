@@ -7,6 +7,7 @@ failure, nothing is half-written, and the poll runs again later and stores every
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -36,6 +37,19 @@ def _start_poll(broker: str, source: Source, hostile_server) -> None:
     wait_until(lambda: hostile_server.hits("/feed.xml") == 1, timeout=60, message="the poll never started")
 
 
+@contextmanager
+def _worker_in_a_hung_poll(postgres, db_proxy, private_redis, hostile_server):
+    """A real worker, reaching PostgreSQL through the proxy, in the middle of polling a feed whose
+    server holds its answer (``hostile_server.release()`` lets it go). Yields (worker, source, broker)."""
+    hostile_server.serve("/feed.xml", rss_from_items(numbered_items(8, "Sète")), behaviour="hang")
+    source = Source.objects.create(name="Sète Actu", url=hostile_server.url("/feed.xml"))
+    broker = private_redis.url(1)
+    env = {"REDIS_URL": private_redis.url(0), "DATABASE_URL": _through(db_proxy, postgres)}
+    with celery_worker(broker, env=env) as worker:
+        _start_poll(broker, source, hostile_server)
+        yield worker, source, broker
+
+
 def _runs_again_later(source: Source, entries: int) -> None:
     # Later (a dead poll's lease has expired, the retry delay has passed) the dispatcher queues the
     # source again and the poll stores every entry, once.
@@ -50,12 +64,7 @@ def _runs_again_later(source: Source, entries: int) -> None:
 def test_a_poll_whose_database_connection_drops_records_the_error_and_runs_again_later(
     postgres, db_proxy, private_redis, hostile_server
 ):
-    hostile_server.serve("/feed.xml", rss_from_items(numbered_items(8, "Sète")), behaviour="hang")
-    source = Source.objects.create(name="Sète Actu", url=hostile_server.url("/feed.xml"))
-    broker = private_redis.url(1)
-    env = {"REDIS_URL": private_redis.url(0), "DATABASE_URL": _through(db_proxy, postgres)}
-    with celery_worker(broker, env=env) as worker:
-        _start_poll(broker, source, hostile_server)
+    with _worker_in_a_hung_poll(postgres, db_proxy, private_redis, hostile_server) as (worker, source, _):
         db_proxy.drop()  # the connection the poll holds dies; the database itself answers again
         hostile_server.release()
         failed = wait_until(
@@ -74,12 +83,7 @@ def test_a_poll_whose_database_connection_drops_records_the_error_and_runs_again
 def test_a_poll_that_cannot_reach_the_database_logs_it_writes_nothing_and_runs_again_later(
     postgres, db_proxy, private_redis, hostile_server
 ):
-    hostile_server.serve("/feed.xml", rss_from_items(numbered_items(8, "Sète")), behaviour="hang")
-    source = Source.objects.create(name="Sète Actu", url=hostile_server.url("/feed.xml"))
-    broker = private_redis.url(1)
-    env = {"REDIS_URL": private_redis.url(0), "DATABASE_URL": _through(db_proxy, postgres)}
-    with celery_worker(broker, env=env) as worker:
-        _start_poll(broker, source, hostile_server)
+    with _worker_in_a_hung_poll(postgres, db_proxy, private_redis, hostile_server) as (worker, source, broker):
         db_proxy.cut()  # the database host is gone: no connection, old or new
         hostile_server.release()
         log = _worker_log()

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 import pytest
 
 from articles.ingest.poll import poll_source
-from articles.ingest.scrape import extract_items
+from articles.ingest.scrape import RecipeError, extract_items
 from articles.models import Article, FetchLog, Source
 from tests.builders import numbered_items, rss_from_items
 from tests.resilience.servers import DATA, MB, peak_python_memory
@@ -149,18 +149,29 @@ def _big_listing(count: int) -> bytes:
     return f"<html><body><ul>{items}</ul></body></html>".encode()
 
 
-def test_a_listing_page_with_100000_items_is_read_within_its_limits():
+def test_a_listing_page_with_100000_items_is_refused_before_it_is_parsed():
     body = _big_listing(100_000)
-    assert len(body) < 15 * MB  # within the fetch limit, so the scraper has to cope
+    assert 5 * MB < len(body) < 15 * MB  # within the fetch limit, above the listing page limit
     # CPU time of this process, not wall time: the suite shares the machine with other test processes.
     started = time.process_time()
-    try:
-        items = extract_items(body, RECIPE, "https://news.example/", FETCHED)
-    except ValueError:
-        items = []  # refused with a readable error is fine
-    took = time.process_time() - started
-    assert took < 30, f"reading the page took {took:.0f} s of CPU"
-    assert len(items) <= 100_000
+    with pytest.raises(
+        RecipeError, match=r"Page de liste trop grande pour être lue : \d+\.\d Mio \(au plus 5\.0 Mio\)"
+    ):
+        extract_items(body, RECIPE, "https://news.example/", FETCHED)
+    assert time.process_time() - started < 1
+
+
+def test_the_listing_page_limit_is_a_setting_and_a_page_under_it_is_read(hostile_server, settings):
+    settings.NEWSROOM_SCRAPE_MAX_BYTES = 64 * 1024
+    assert len(_big_listing(500)) < 64 * 1024 < len(_big_listing(1_000))
+    assert len(extract_items(_big_listing(500), RECIPE, "https://news.example/", FETCHED)) == 500
+    hostile_server.serve("/listing.html", _big_listing(1_000), content_type="text/html; charset=utf-8")
+    source = _source(hostile_server, "/listing.html", kind=Source.Kind.SCRAPE, recipe=RECIPE)
+    result = poll_source(source.pk)
+    assert result.status == "error"
+    source.refresh_from_db()
+    assert "Page de liste trop grande" in source.last_error and source.error_count == 1
+    assert Article.objects.filter(source=source).count() == 0
 
 
 def test_a_listing_page_with_more_items_than_a_poll_may_store_stores_at_most_the_cap(hostile_server, settings):

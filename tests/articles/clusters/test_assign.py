@@ -166,3 +166,71 @@ def test_stories_stored_before_clustering_are_left_alone_when_nothing_matches():
     story(make_source("Thau Infos"), BUDGET, hours=1)
     old.refresh_from_db()
     assert old.cluster_id is None
+
+
+def test_a_poll_inserts_each_new_story_with_its_keys_and_event_then_leaves_no_empty_event(httpserver):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = story(
+        make_source("Midi Libre"), BUDGET, "Réuni lundi soir, le conseil municipal a voté le budget primitif."
+    )
+    items = [
+        {"title": BUDGET, "link": "https://thau-infos.example/budget", "published": START + timedelta(hours=2)},
+        {"title": "Frontignan : la fête du muscat", "link": "https://thau-infos.example/muscat"},
+        {"title": "Mèze : le marché de Noël ouvre samedi", "link": "https://thau-infos.example/noel"},
+    ]
+    httpserver.expect_request("/feed").respond_with_data(rss_from_items(items))
+    with CaptureQueriesContext(connection) as queries:
+        assert poll_source(make_feed_source(httpserver.url_for("/feed"), name="Thau Infos").pk).new == 3
+    joined = Article.objects.get(url="https://thau-infos.example/budget")
+    alone = Article.objects.filter(url__in=["https://thau-infos.example/muscat", "https://thau-infos.example/noel"])
+    assert joined.cluster_id == first.cluster_id and not joined.is_lead
+    for article in alone:
+        assert article.is_lead and article.match_score is None and article.title_key and article.match_text
+        assert Cluster.objects.get(pk=article.cluster_id).lead_id == article.pk
+    # Every event has versions: the one the joined story was inserted with is gone.
+    assert Cluster.objects.count() == Article.objects.values("cluster_id").distinct().count() == 3
+    assert Cluster.objects.get(pk=first.cluster_id).size == 2
+    updates = [q["sql"] for q in queries.captured_queries if q["sql"].lstrip().upper().startswith("UPDATE")]
+    written_again = [sql for sql in updates if "articles_article" in sql.split("SET")[0] and "title_key" in sql]
+    assert written_again == []  # the keys go in with the insert
+    if connection.vendor == "postgresql":  # ids and events come before the insert: only the joined story moves
+        cluster_updates = [sql for sql in updates if "articles_article" in sql.split("SET")[0] and "cluster_id" in sql]
+        assert len(cluster_updates) == 1 and str(joined.pk) in str(queries.captured_queries)
+
+
+def test_grouping_reads_candidates_in_a_fixed_number_of_queries_whatever_is_stored(django_assert_max_num_queries):
+    from django.db import connection
+
+    from articles.clusters.assign import prepare
+
+    sources = [make_source(f"Source {n}") for n in range(3)]
+    for n in range(30):
+        make_article(
+            f"Sète : histoire numéro {n} du port",
+            source=sources[n % 3],
+            communes=["sete"],
+            published=START + timedelta(hours=n),
+        )
+    new = [
+        Article(
+            source=sources[0],
+            guid=f"new-{n}",
+            url=f"https://new.example/{n}",
+            title=f"Sète : nouvelle {n} du quai",
+            published=START + timedelta(hours=10 + n),
+        )
+        for n in range(5)
+    ]
+    prepare(new)
+    Article.objects.bulk_create(new)
+    ArticleCommune.objects.bulk_create(
+        [ArticleCommune(article=a, commune=Commune.objects.get(slug="sete")) for a in new]
+    )
+    if connection.vendor == "postgresql":  # own communes, candidates, spans if one could join, the write
+        with django_assert_max_num_queries(4):
+            assign_new(new)
+    else:  # SQLite: the candidates in three queries, one UPDATE per row
+        assign_new(new)
+    assert all(a.cluster_id and Cluster.objects.filter(pk=a.cluster_id).exists() for a in new)

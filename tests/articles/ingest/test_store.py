@@ -226,3 +226,18 @@ def test_a_classifier_failing_on_one_story_keeps_the_tags_of_the_others(httpserv
     assert poll_source(source.id).new == 4
     tagged = set(ArticleCommune.objects.filter(commune=sete).values_list("article__title", flat=True))
     assert tagged == {"Sète : nouvelle 0", "Sète : nouvelle 1", "Sète : nouvelle 3"}
+
+
+def test_new_stories_are_still_stored_and_grouped_when_preparing_them_for_grouping_fails(httpserver, monkeypatch):
+    def broken(articles):
+        for article in articles:
+            article.match_text = "half done"
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(store_module.clusters, "prepare", broken)
+    source = make_feed_source(httpserver.url_for("/feed"))
+    _serve(httpserver, simple_feed(3))
+    assert poll_source(source.id).new == 3
+    for article in Article.objects.filter(source=source):
+        assert article.cluster_id is not None and article.is_lead
+        assert article.match_text and article.match_text != "half done"

@@ -50,3 +50,21 @@ def test_an_edited_story_gets_a_new_card(client, renders, django_capture_on_comm
         story.title = "Sète : la criée rouvre"
         story.save()
     assert "la criée rouvre" in client.get("/communes/sete/").content.decode()
+
+
+def test_a_timeline_page_s_stories_behave_like_stories_loaded_whole(django_assert_num_queries):
+    from articles import timelines
+    from localities.models import Commune
+
+    make_article("Sète : la criée", communes=("sete", "frontignan"), sections=("economie",), summary="<p>Le port.</p>")
+    page = timelines.timeline_page(timelines.Timeline(commune=Commune.objects.get(slug="sete")))
+    story = page.articles[0]
+    with django_assert_num_queries(0):  # loaded with the page, in the models' order
+        assert [c.slug for c in story.communes.all()] == ["frontignan", "sete"]
+        assert [s.slug for s in story.sections.all()] == ["economie"]
+        assert story.source.name and story.cluster is None
+    # Anything else asks the database, for this story only, as on a story loaded by the ORM.
+    assert story.communes.filter(slug="sete").count() == 1
+    assert story.summary == "<p>Le port.</p>"
+    story.communes.remove(Commune.objects.get(slug="frontignan"))
+    assert [c.slug for c in story.communes.all()] == ["sete"]

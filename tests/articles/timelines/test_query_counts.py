@@ -13,12 +13,12 @@ from tests.builders import make_article, make_articles, make_source
 
 pytestmark = pytest.mark.django_db
 
-# directory (communes, sections), featured, stories, their communes, their sections.
-TIMELINE_QUERIES = 6
+# directory (communes, sections), featured, stories, their communes and sections (one query).
+TIMELINE_QUERIES = 5
 # The home's first page adds the commune map's counts, a commune's also its sparkline (pictures/).
 MAP_AND_SPARKLINE_QUERIES = {"/": 1, "/communes/sete/": 2}
 # A later page has no "À la une" block.
-OLDER_PAGE_QUERIES = 5
+OLDER_PAGE_QUERIES = 4
 
 
 def _fill(count: int) -> None:
@@ -74,8 +74,8 @@ def test_the_story_page_search_and_sources_have_fixed_query_counts(client, djang
     # story, its communes, its sections, related stories, their communes.
     with django_assert_num_queries(5):
         client.get(f"/articles/{story.pk}/")
-    # results, their communes, their sections.
-    with django_assert_num_queries(3):
+    # results, their communes and sections (one query).
+    with django_assert_num_queries(2):
         client.get("/recherche/?q=Épinglé")
     make_source("Midi Libre")
     # sources, then (pictures/) their sparklines, silent communes, silent sources.

@@ -150,3 +150,22 @@ def test_a_page_out_of_range_is_refused_with_a_french_message(client, page):
     response = client.get(f"/recherche/?q=joutes&page={page}")
     assert response.status_code == 400
     assert "alert" in response.content.decode()
+
+
+def test_postgres_search_pages_rank_the_newest_reachable_matches(postgres):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from articles.search import MAX_PAGES, PER_PAGE, search_page
+
+    now = timezone.now()
+    for n in range(70):  # some say "joutes" once, others three times: ranks differ, dates too
+        words = "joutes joutes joutes" if n % 3 == 0 else "joutes"
+        make_article(f"Sète : {words} numéro {n}", published=now - timedelta(hours=n))
+    spec = SearchSpec("joutes")
+    newest = search_articles(spec).order_by("-published", "-id").values("pk")[: MAX_PAGES * PER_PAGE + 1]
+    expected = [a.pk for a in search_articles(spec).filter(pk__in=newest)]  # best rank first, then newest
+    pages = [search_page(spec, page) for page in (1, 2, 3)]
+    assert [a.pk for results, _ in pages for a in results] == expected
+    assert [more for _, more in pages] == [True, True, False]
