@@ -8,6 +8,11 @@ STAMP := $(VENV)/.installed
 # tables), which --dist load keeps and --dist loadfile would not.
 PYTEST_WORKERS ?= 2
 PYTEST_PARALLEL := $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist load)
+# The third-party corpora (labelled real stories, feeds, XSS inputs, outlines of the communes) are
+# not in the repository. The workspace keeps them beside the clone; point elsewhere with
+# NEWSROOM_CORPORA=/path. The benchmarks and the tests that read them say they skip when absent.
+NEWSROOM_CORPORA ?= $(abspath $(CURDIR)/../shared/corpora)
+export NEWSROOM_CORPORA
 
 .PHONY: run test test-sqlite bench hostile lint format venv clean
 

@@ -295,6 +295,15 @@ def cached(key: str, build: Callable[[], Any], timeout: int, depends: Iterable[s
     return _rebuild(key, build, timeout, current, entry)
 
 
+def timed(key: str, build: Callable[[], Any], timeout: int) -> Any:
+    """The value under ``key``, built at most once every ``timeout`` seconds whatever changes
+    meanwhile (figures that may be that old); as ``cached`` otherwise."""
+    entry = _entry(key, "")
+    if _fresh(entry, ""):
+        return entry[2]
+    return _rebuild(key, build, timeout, "", entry)
+
+
 def _rebuild(key: str, build: Callable[[], Any], timeout: int, current: str, entry) -> Any:
     flag = f"{key}:building"
     if not cache.add(flag, 1, BUILD_SECONDS):

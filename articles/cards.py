@@ -13,13 +13,14 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
-from datetime import datetime
+from collections.abc import Callable, Iterator, Sequence
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import F, QuerySet, TextField, Value
+from django.db.models import F, Model, QuerySet, TextField, Value
 from django.db.models.base import ModelState
 from django.db.models.functions import Cast
 from django.template.loader import get_template
@@ -28,7 +29,7 @@ from django.utils.safestring import mark_safe
 
 from articles import cache as page_cache
 from articles.models import Article, ArticleCommune, ArticleSection, Cluster, Section, Source
-from articles.templatetags.dates_fr import relative_age
+from articles.templatetags.dates_fr import local_relative_age
 from localities.models import Commune
 
 CARD_TEMPLATE = "includes/article_card.html"
@@ -70,8 +71,9 @@ def _tag_ids(article: Article, name: str) -> tuple[int, ...]:
     return tuple(tag.pk for tag in prefetched)
 
 
-def card_key(article: Article, pinned: bool, epoch: str, now: datetime | None = None) -> str | None:
-    """The cache key of the card as it would render now; None when it must not be cached."""
+def card_key(article: Article, pinned: bool, epoch: str, now: datetime) -> str | None:
+    """The cache key of the card as it would render at ``now``, the local time
+    (``timezone.localtime()``); None when it must not be cached."""
     event = _event(article)
     if event is None:
         return None
@@ -88,7 +90,7 @@ def card_key(article: Article, pinned: bool, epoch: str, now: datetime | None = 
         _tag_ids(article, "sections"),
         _picture(article),
         event,
-        relative_age(article.published, now),
+        local_relative_age(article.published.astimezone(now.tzinfo), now),
         pinned,
         # A search result's title and excerpt, its matches marked (``articles.search``).
         getattr(article, "title_html", None),
@@ -187,7 +189,18 @@ def load(queryset: QuerySet, limit: int | None = None, extra: tuple[str, ...] = 
     rows = _rows(queryset, (*_COLUMNS, *extra))
     if limit is not None:
         rows = rows[:limit]
-    db = queryset.db
+    return _stories(rows, queryset.db, extra)
+
+
+def load_compiled(shape: tuple, build: Callable[..., QuerySet], values: tuple) -> list[Article]:
+    """``load(build(*values))``, its SQL compiled once per ``shape`` (``fetch``): ``shape`` names
+    the caller's ``build`` and holds what else changes its SQL (a page's size)."""
+    db = Article.objects.db
+    return _stories(fetch(shape, lambda *given: _rows(build(*given), _COLUMNS), values, db), db, ())
+
+
+def _stories(rows, db: str, extra: tuple[str, ...]) -> list[Article]:
+    """Stories, their sources, pictures and events from rows of ``_COLUMNS`` and ``extra``."""
     sources: dict[int, Source] = {}
     n, s, t = len(CARD_COLUMNS), len(CARD_COLUMNS) + len(_SOURCE_COLUMNS), len(_THUMBNAIL_COLUMNS)
     c = s + t
@@ -233,6 +246,87 @@ def _read_times(rows: QuerySet, columns: tuple[str, ...]) -> Iterator[tuple]:
                 if isinstance(row[i], str):
                     row[i] = datetime.fromisoformat(row[i])
         yield row
+
+
+# --- Queries compiled once per shape --------------------------------------------------------------
+#
+# Building and compiling a page's few querysets cost Django more than PostgreSQL took to run them.
+# ``fetch`` compiles a query once per shape, with stand-ins for the values that change between calls
+# (places, cursors, ids), and puts each call's values in their places in the parameters.
+
+_STAND_IN = -(1 << 30)  # ids are positive; within any integer column's range
+_STAND_IN_TIME = datetime(1, 1, 2, tzinfo=UTC)
+_COMPILED_SIZE = 1024
+
+
+class _Compiled:
+    """{(database, shape): (SQL, parameters, which value each parameter is, or None) or None when
+    the values could not all be found among the parameters (compiled on each call then)}."""
+
+    statements: dict[tuple, tuple[str, tuple, tuple] | None] = {}
+
+
+def fetch(shape: tuple, build: Callable[..., QuerySet], values: tuple, db: str) -> list[tuple]:
+    """The rows of ``build(*values)``, a ``values_list`` queryset on ``db``. On PostgreSQL its SQL is
+    compiled once for each ``shape`` and pattern of None among ``values``: ``shape`` must hold
+    whatever else changes the SQL (limits, columns, the number of values). Values are model
+    instances (their pk goes in the query), ids or aware datetimes."""
+    if connections[db].vendor != "postgresql":
+        return list(build(*values))
+    key = (db, shape, tuple(value is None for value in values))
+    if key not in _Compiled.statements:
+        if len(_Compiled.statements) >= _COMPILED_SIZE:
+            _Compiled.statements.clear()
+        _Compiled.statements[key] = _compile(build, values, db)
+    statement = _Compiled.statements[key]
+    if statement is None:
+        return list(build(*values))
+    sql, params, slots = statement
+    given = [getattr(value, "pk", value) for value in values]
+    params = [param if slot is None else given[slot] for param, slot in zip(params, slots, strict=True)]
+    with connections[db].cursor() as cursor:
+        if all(isinstance(param, int) and not isinstance(param, bool) for param in params):
+            # Only numbers (a page's ids): written into the SQL as the client-side cursor would, without
+            # its cost per parameter (some 2 µs; the tags of a page of stories take a hundred).
+            cursor.execute(sql % tuple(int(param) for param in params))
+        else:
+            cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _compile(build: Callable[..., QuerySet], values: tuple, db: str) -> tuple[str, tuple, tuple] | None:
+    """(SQL, parameters, slots) of ``build`` on stand-ins for ``values``; None when a stand-in is
+    not found as such among the parameters (its value would have been changed on the way)."""
+    stand_ins = [_stand_in(value, i, db) for i, value in enumerate(values)]
+    raw = [getattr(value, "pk", value) for value in stand_ins]
+    try:
+        sql, params = build(*stand_ins).query.get_compiler(using=db).as_sql()
+    except EmptyResultSet:
+        return None
+    slots = tuple(_slot(param, raw) for param in params)
+    wanted = {i for i, value in enumerate(values) if value is not None}
+    return (sql, tuple(params), slots) if wanted <= set(slots) else None
+
+
+def _stand_in(value: Any, i: int, db: str) -> Any:
+    """The ``i``-th value's stand-in, of its kind, that no real value equals."""
+    if value is None:
+        return None
+    if isinstance(value, Model):
+        return _instance(type(value), db, {type(value)._meta.pk.attname: _STAND_IN - i})
+    if isinstance(value, datetime):
+        return _STAND_IN_TIME + timedelta(microseconds=i)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return _STAND_IN - i
+    raise TypeError(f"no stand-in for {type(value).__name__}")
+
+
+def _slot(param: Any, stand_ins: list) -> int | None:
+    """Which value ``param`` stands for, if it is one of the stand-ins."""
+    if isinstance(param, bool) or not isinstance(param, int | datetime):
+        return None
+    found = (i for i, stand_in in enumerate(stand_ins) if type(stand_in) is type(param) and stand_in == param)
+    return next(found, None)
 
 
 class _Prefetched(dict):
@@ -297,13 +391,15 @@ def load_relations(articles: Sequence[Article]) -> None:
     if not clusters:
         return
     versions: dict[int, list[Article]] = {cluster.pk: [] for cluster in clusters}
-    rows = (
-        Article.objects.using(db).visible().filter(is_lead=False, cluster_id__in=versions).order_by("published", "id")
-    )
     columns = (*CARD_COLUMNS, "source__name")
+
+    def build(*ids: int) -> QuerySet:
+        rows = Article.objects.using(db).visible().filter(is_lead=False, cluster_id__in=ids)
+        return _rows(rows.order_by("published", "id"), columns)
+
     sources = {article.source_id: article.source for article in articles}
     n = len(CARD_COLUMNS)
-    for row in _read_times(_rows(rows, columns), columns):
+    for row in _read_times(fetch(("versions", len(versions)), build, tuple(versions), db), columns):
         version = _instance(Article, db, dict(zip(CARD_COLUMNS, row[:n], strict=True)))
         source = sources.get(version.source_id)
         if source is None:
@@ -318,7 +414,7 @@ def _tags(ids: set[int], db: str) -> tuple[dict[int, list], dict[int, list]]:
     """({story id: [its communes]}, {story id: [its sections]}) in one query, in each model's order
     (communes by name, sections by position then name); one instance per tag, shared by the stories."""
 
-    def rows(through, name: str, kind: int, position) -> QuerySet:
+    def rows(ids: tuple[int, ...], through, name: str, kind: int, position) -> QuerySet:
         columns = {
             "kind": Value(kind),
             "story": F("article_id"),
@@ -329,13 +425,15 @@ def _tags(ids: set[int], db: str) -> tuple[dict[int, list], dict[int, list]]:
         }
         return through.objects.using(db).filter(article_id__in=ids).annotate(**columns).values_list(*columns)
 
-    both = rows(ArticleCommune, "commune", 0, Value(0)).union(
-        rows(ArticleSection, "section", 1, F("section__position")), all=True
-    )
+    def both(*ids: int) -> QuerySet:
+        communes = rows(ids, ArticleCommune, "commune", 0, Value(0))
+        sections = rows(ids, ArticleSection, "section", 1, F("section__position"))
+        return communes.union(sections, all=True).order_by("kind", "tag_position", "tag_name")
+
     models = (Commune, Section)
     found: tuple[dict[int, list], dict[int, list]] = ({}, {})
     tags: dict[tuple[int, int], Any] = {}
-    for kind, article_id, pk, name, slug, _position in both.order_by("kind", "tag_position", "tag_name"):
+    for kind, article_id, pk, name, slug, _position in fetch(("tags", len(ids)), both, tuple(ids), db):
         tag = tags.get((kind, pk))
         if tag is None:
             tag = tags[kind, pk] = _instance(models[kind], db, {"id": pk, "name": name, "slug": slug})

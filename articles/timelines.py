@@ -10,12 +10,15 @@ timeline depends on (``Timeline.scopes``): a story moves those of its communes a
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist
+from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
@@ -239,10 +242,11 @@ class Page:
 
 
 def group_by_day(articles: list[Article], today: date | None = None) -> list[Day]:
-    today = today or timezone.localdate()
+    zone = timezone.get_current_timezone()
+    today = today or timezone.localdate(timezone=zone)
     days: list[Day] = []
     for article in articles:
-        day = timezone.localtime(article.published).date()
+        day = article.published.astimezone(zone).date()
         if not days or days[-1].day != day:
             days.append(Day(day_label(day, today), day))
         days[-1].articles.append(article)
@@ -250,17 +254,46 @@ def group_by_day(articles: list[Article], today: date | None = None) -> list[Day
 
 
 def timeline_page(timeline: Timeline, cursor: Cursor | None = None, size: int = PAGE_SIZE) -> Page:
-    """One page of a timeline in a fixed number of queries: featured, articles, their communes, their
-    sections (and their events' other versions). Stories carry what their cards show (``cards.load``):
-    other columns load on first use."""
-    articles = timeline_articles(timeline)
+    """One page of a timeline in a fixed number of queries: its stories (with those "À la une" on a
+    first page), their communes and sections (and their events' other versions). Stories carry what
+    their cards show (``cards.load``): other columns load on first use. The queries are compiled once
+    per kind of page (``cards.fetch``)."""
+    values = (timeline.commune, timeline.section, *((cursor.published, cursor.pk) if cursor else (None, None)))
     featured: list[Article] = []
     if cursor is None:
-        featured = cards.load(articles.featured(), FEATURED_LIMIT)
+        stories = cards.load_compiled(("first page", size), _first_page(size), values)
+        # The page's stories, then those "À la une" older than its last one: the newest stories with
+        # that status (``ArticleQuerySet.featured``) are the block's. Their own copies: a pinned card
+        # is not the story's card in its day.
+        featured = [story for story in stories if story.status == Article.Status.FEATURED]
+        featured = [copy.copy(story) for story in featured[:FEATURED_LIMIT]]
+        rows = stories[: size + 1]
     else:
-        articles = articles.before(cursor.published, cursor.pk)
-    rows = cards.load(articles, size + 1)
+        rows = cards.load_compiled(("later page", size), _later_page(size), values)
     next_cursor = Cursor.after(rows[size - 1]) if len(rows) > size else None
     rows = rows[:size]
     cards.load_relations([*featured, *rows])
     return Page(featured, rows, next_cursor)
+
+
+def _first_page(size: int) -> Callable[..., ArticleQuerySet]:
+    """The first page's query: its ``size + 1`` stories and the newest FEATURED_LIMIT "À la une",
+    together newest first (``timeline_page`` tells them apart)."""
+
+    def build(commune: Commune | None, section: Section | None, *no_cursor: None) -> ArticleQuerySet:
+        articles = timeline_articles(Timeline(commune, section))
+        parts = [articles.featured().values("pk")[:FEATURED_LIMIT], articles.values("pk")[: size + 1]]
+        if not connections[articles.db].features.supports_slicing_ordering_in_compound:  # SQLite: one level down
+            parts = [Article.objects.filter(pk__in=ids).order_by().values("pk") for ids in parts]
+        return Article.objects.filter(pk__in=parts[0].union(parts[1], all=True)).newest_first()
+
+    return build
+
+
+def _later_page(size: int) -> Callable[..., ArticleQuerySet]:
+    """A later page's query: the ``size + 1`` stories after the cursor (``published``, ``pk``)."""
+
+    def build(commune: Commune | None, section: Section | None, published: datetime, pk: int) -> ArticleQuerySet:
+        return timeline_articles(Timeline(commune, section)).before(published, pk)[: size + 1]
+
+    return build

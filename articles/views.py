@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
@@ -10,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -56,14 +59,38 @@ def timeline(request: HttpRequest, commune: str | None = None, section: str | No
     return response
 
 
+# A timeline page is its chrome (head, navigation, header, side column, footer: the same for every
+# page of a timeline whatever its stories, cached) around slots filled on each render: its cards,
+# their JSON-LD list, and the home's map and a commune's side column, which count the week's stories
+# and are built at most once every FRAGMENT_SECONDS.
+TIMELINE_BODY = "articles/includes/timeline_body.html"
+TIMELINE_JSON_LD = "includes/timeline_json_ld.html"
+FRAGMENT_SECONDS = 60
+SLOTS = ("body", "json_ld", "map", "aside")
+_SLOT = re.compile(r"\x00slot:(body|json_ld|map|aside)\x00")
+
+
 def render_timeline(
     request: HttpRequest, found: timelines.Timeline, cursor: timelines.Cursor | None, size: int = timelines.PAGE_SIZE
 ) -> str:
-    """A timeline page's HTML, its cards from the card cache where they are there."""
+    """A timeline page's HTML: its cards (from the card cache where they are there) in its chrome."""
     page = timelines.timeline_page(found, cursor, size)
     cards.attach(page.featured, pinned=True)
     cards.attach(page.articles)
-    context = {
+    context = timeline_context(found, cursor, page)
+    fill = {
+        "body": lambda: render_to_string(TIMELINE_BODY, context),
+        "json_ld": lambda: render_to_string(TIMELINE_JSON_LD, {**context, "request": request}),
+        "map": lambda: _fragment(("map",), "pictures/home_map.html", {}),
+        "aside": lambda: _fragment(("aside", found.commune.slug), "pictures/commune_aside.html", {"timeline": found}),
+    }
+    pieces = _chrome(request, found, context)
+    return "".join(fill[piece]() if i % 2 else piece for i, piece in enumerate(pieces))
+
+
+def timeline_context(found: timelines.Timeline, cursor: timelines.Cursor | None, page) -> dict:
+    """What ``articles/timeline.html`` shows of one page of a timeline."""
+    return {
         "title": found.title,
         "timeline": found,
         "page": page,
@@ -72,7 +99,27 @@ def render_timeline(
         "first_page": cursor is None,
         "feeds": _feeds(found),
     }
-    return render_to_string("articles/timeline.html", context, request=request)
+
+
+def _chrome(request: HttpRequest, found: timelines.Timeline, context: dict) -> list[str]:
+    """The timeline page cut at its slots: [text, slot, text, slot, …, text]. Cached per timeline,
+    first or later page, "Ma commune" and address, until a place or a source changes (the
+    "everything" version of ``articles.cache``) or PAGE_CACHE_SECONDS pass (static files' names)."""
+    my_commune = _my_commune(request, timelines.directory())
+    key = page_cache.cache_key("chrome", found.key, str(context["first_page"]), my_commune, request.path)
+    current, pieces = page_cache.lookup(key, ())
+    if pieces is None:  # cheap to build: no waiting for another request's build
+        slots = {name: mark_safe(f"\x00slot:{name}\x00") for name in SLOTS}  # noqa: S308 - our markers
+        html = render_to_string("articles/timeline.html", {**context, "page": None, "slots": slots}, request=request)
+        pieces = _SLOT.split(html)
+        page_cache.store(key, current, pieces, timelines.PAGE_CACHE_SECONDS)
+    return pieces
+
+
+def _fragment(parts: tuple[str, ...], template: str, context: dict) -> str:
+    """The home's map or a commune's side column, rendered at most once every FRAGMENT_SECONDS."""
+    key = page_cache.cache_key("fragment", *parts)
+    return page_cache.timed(key, lambda: render_to_string(template, context), FRAGMENT_SECONDS)
 
 
 def article(request: HttpRequest, pk: int) -> HttpResponse:

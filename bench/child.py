@@ -15,6 +15,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PG = "postgres://postgres@127.0.0.1:5432"
+# The third-party corpora (feeds, XSS inputs, labelled real stories) are not in the repository:
+# NEWSROOM_CORPORA names their folder (``make bench`` sets it). The parts that read them say they
+# are skipped when it is unset or lacks the file.
+CORPORA = Path(os.environ["NEWSROOM_CORPORA"]) if os.environ.get("NEWSROOM_CORPORA") else None
+
+
+def corpus(relative: str) -> Path | None:
+    """A file or folder of the corpora, or None when it is not there."""
+    path = CORPORA / relative if CORPORA else None
+    return path if path and path.exists() else None
 
 
 def create_database(name: str) -> None:

@@ -25,12 +25,12 @@ import statistics
 import sys
 import time
 
-from bench.child import ROOT, child_env, run_child
+from bench.child import ROOT, child_env, corpus, run_child
 
 BENCH_DB = "newsroom_bench_classify"
 STORED = 100_000
 LABELLED = ROOT / "tests" / "articles" / "classify" / "labelled.jsonl"
-DEV = ROOT.parent / "shared" / "corpora" / "stories" / "dev.jsonl"
+DEV = corpus("stories/dev.jsonl")  # None when the corpora are not there
 BATCH = 200
 FOLDS = 5
 
@@ -52,17 +52,17 @@ def _quality() -> list[str]:
 
     own = evaluate.load(LABELLED)
     lines = []
-    if DEV.exists():
+    if DEV:
         dev = evaluate.load(DEV)
         report = evaluate.cross_validate(dev, FOLDS, extra=own)
         lines.append(f"dev.jsonl ({len(dev)} real stories, text only, section model in {FOLDS}-fold CV):")
         lines += _figures(report, (0.98, 0.97, 0.95))
     else:
-        lines.append(f"dev set absent ({DEV}): quality figures on real stories skipped")
+        lines.append("dev set absent (NEWSROOM_CORPORA: the corpora folder): quality figures on real stories skipped")
     report = evaluate.evaluate(own, evaluate.predict_with_rules)
     lines.append(f"our own labelled set ({len(own)} stories, shipped model, which learnt from them):")
     lines += _figures(report, (0.98, 0.98, 0.95))
-    report = evaluate.cross_validate(own, FOLDS, extra=evaluate.load(DEV) if DEV.exists() else [])
+    report = evaluate.cross_validate(own, FOLDS, extra=evaluate.load(DEV) if DEV else [])
     lines.append(f"  Élections F1 with the model in {FOLDS}-fold CV on it: {report.figures()['elections_f1']:.3f}")
     return lines
 
@@ -91,7 +91,7 @@ def _per_story(stories: list[dict]) -> list[str]:
     from localities.models import Alias
 
     rules = current_rules()
-    if DEV.exists():  # real leads are longer than our own headlines
+    if DEV:  # real leads are longer than our own headlines
         with DEV.open(encoding="utf-8") as handle:
             stories = [json.loads(line) for line in handle if line.strip()]
     batch = (stories * (BATCH // len(stories) + 1))[:BATCH]

@@ -5,7 +5,7 @@
    ≥ 3 significant words with an overlap ≥ 0.6, up to 120 h apart).
 2. Assigning new articles at ingest (``prepare`` before the insert, ``assign_new`` after the tags)
    with 100,000 stories stored: per article alone and per article in a poll's batch of 20 (target
-   ≤ 1 ms per article).
+   ≤ 1 ms per article, both judged).
 3. Reclustering the 100,000 stories (``recluster``, what ``manage.py recluster --all`` runs): target
    under two minutes; measured first (every story gets a cluster) and again (steady state).
 
@@ -25,11 +25,11 @@ import sys
 import time
 from datetime import UTC, datetime, timedelta
 
-from bench.child import ROOT, child_env, run_child
+from bench.child import ROOT, child_env, corpus, run_child
 
 BENCH_DB = "newsroom_bench_clusters"
 PAIRS = ROOT / "tests" / "articles" / "clusters" / "data" / "pairs.jsonl"
-DEV = ROOT.parent / "shared" / "corpora" / "stories" / "dev.jsonl"
+DEV = corpus("stories/dev.jsonl")  # real headlines for the vocabulary, when the corpora are there
 STORED = 100_000
 DAYS = 700
 SOURCES = 12
@@ -60,7 +60,7 @@ def _quality() -> list[str]:
 
 def _vocabulary() -> list[str]:
     words: list[str] = []
-    if DEV.exists():
+    if DEV:
         for line in DEV.read_text(encoding="utf-8").splitlines():
             words += json.loads(line)["title"].split()
     return [w for w in words if len(w) > 3 and w.isalpha()] or ["conseil", "municipal", "travaux", "plage"]
@@ -198,12 +198,25 @@ def _assign() -> list[str]:
         batch(1)  # warm up
     alone = statistics.median(batch(1) for _ in range(50)) * 1000
     in_batch = statistics.median(batch(20) for _ in range(20)) * 1000
-    verdict = "OK" if in_batch <= 1.0 else "OVER TARGET"
+    verdict = "OK" if max(in_batch, alone) <= 1.0 else "OVER TARGET"
     return [
         f"prepare + assign_new with {Article.objects.count():,} stories stored (Sète, the busiest commune): "
-        f"{in_batch:.2f} ms per article in a poll's batch of 20, {alone:.2f} ms for one article alone "
-        f"— target ≤ 1 ms per article: {verdict}",
+        f"{in_batch:.2f} ms per article in a poll's batch of 20 ({_judge(in_batch)}), {alone:.2f} ms for one "
+        f"article alone ({_judge(alone)}) — target ≤ 1 ms per article, in a batch and alone: {verdict}",
     ]
+
+
+def _vacuum() -> None:
+    """Clear the dead rows that reclustering (and earlier runs' rolled-back batches) left, as
+    PostgreSQL's autovacuum does in production: it may be off on a bench server."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE articles_article, articles_cluster, articles_articlecommune")
+
+
+def _judge(milliseconds: float) -> str:
+    return "OK" if milliseconds <= 1.0 else "over"
 
 
 def child() -> None:
@@ -216,6 +229,7 @@ def child() -> None:
     lines = _quality()
     _fill()
     lines += _recluster()
+    _vacuum()
     lines += _assign()
     lines.append(f"(2 cores shared with other work, load average {os.getloadavg()[0]:.1f}: timings are noisy)")
     print(json.dumps(lines, ensure_ascii=False))

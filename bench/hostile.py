@@ -23,11 +23,12 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 from pathlib import Path
 
+from bench.child import corpus
+
 ROOT = Path(__file__).resolve().parent.parent
 # The full XSS set (1.3 MB of third-party inputs) is not in the repository, only its curated part
-# (tests/resilience/data): NEWSROOM_CORPORA names the folder holding xss/all_inputs.json.
-CORPORA = Path(os.environ["NEWSROOM_CORPORA"]) if os.environ.get("NEWSROOM_CORPORA") else None
-ALL_XSS = CORPORA / "xss" / "all_inputs.json" if CORPORA else None
+# (tests/resilience/data): it is read from the corpora (``bench.child.CORPORA``) when they are there.
+ALL_XSS = corpus("xss/all_inputs.json")
 MB = 1024 * 1024
 
 # Test file -> the fault or hostile input it proves.

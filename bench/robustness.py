@@ -9,7 +9,6 @@ database), and ``tests/articles/ingest/test_corpus_regression.py`` runs the same
 from __future__ import annotations
 
 import json
-import os
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
@@ -18,12 +17,10 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote
 
-from bench.child import entry
+from bench.child import corpus, entry
 
-# The third-party feed corpora (about 20 MB) are not in the repository: NEWSROOM_CORPORA names the
-# folder that holds feeds/ and realfeeds/. Without it this part of the bench is skipped.
-CORPORA = Path(os.environ["NEWSROOM_CORPORA"]) if os.environ.get("NEWSROOM_CORPORA") else None
-FOLDERS = [CORPORA / "feeds", CORPORA / "realfeeds"] if CORPORA else []
+# The third-party feed corpora (about 20 MB) are not in the repository (``bench.child.CORPORA``).
+FOLDERS = [folder for folder in (corpus("feeds"), corpus("realfeeds")) if folder]
 SKIPPED = "skipped: set NEWSROOM_CORPORA to the folder holding the feeds/ and realfeeds/ corpora to run it"
 SUFFIXES = {".xml", ".rss", ".atom", ".rdf", ".json", ".opml", ".txt", ""}
 

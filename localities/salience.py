@@ -4,8 +4,8 @@ Real local news names many towns that it is not about: where a guest comes from 
 Aurélien Evangelisti"), how far a quay runs ("jusqu'à Frontignan"), where a lagoon lies ("entre Mèze
 et Sète"), the canton a race is named after ("canton de Mèze"). These helpers read the words just
 before and after a mention (folded, as ``gazetteer.words`` gives them) and say which it is, so the
-commune scorer can keep the subject and drop the rest. Rules follow the labelling rules of
-shared/corpora/stories/MANIFEST.txt.
+commune scorer can keep the subject and drop the rest. Rules follow the labelling rules of the
+labelled real stories (the corpora's stories/MANIFEST.txt).
 """
 
 from __future__ import annotations

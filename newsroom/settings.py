@@ -16,6 +16,9 @@ from newsroom.env import database_from_url, email_from_url, env_bool, env_int, e
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("NEWSROOM_VAR_DIR") or BASE_DIR / "var")
+# Third-party test material kept outside the repository (labelled real stories, outlines of the
+# communes): read by train_classifier and build_map by default, and by the benchmarks. Unset: absent.
+NEWSROOM_CORPORA = Path(env_str("NEWSROOM_CORPORA")) if env_str("NEWSROOM_CORPORA") else None
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
 TESTING = "pytest" in sys.modules or env_bool("NEWSROOM_TESTING", False)

@@ -15,10 +15,9 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
 from articles.models import Article
+from articles.templatetags.routes import route
 
 DESCRIPTION = "L’actualité locale de Sète, Frontignan, Balaruc, Gigean et des communes du bassin de Thau."
-# What json_script escapes: a "</script>" inside a title cannot close the element.
-_JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
 def absolute(path: str) -> str:
@@ -27,7 +26,9 @@ def absolute(path: str) -> str:
 
 def json_ld(data: dict) -> SafeString:
     """JSON for a <script type="application/ld+json"> element, escaped like json_script."""
-    return mark_safe(json.dumps(data, ensure_ascii=False).translate(_JSON_ESCAPES))
+    text = json.dumps(data, ensure_ascii=False)
+    # What json_script escapes, so a "</script>" inside a title cannot close the element.
+    return mark_safe(text.replace("&", "\\u0026").replace("<", "\\u003C").replace(">", "\\u003E"))
 
 
 def page_meta(context) -> dict:
@@ -111,7 +112,7 @@ def _collection(page, title: str, url: str) -> dict:
             "@type": "ItemList",
             "numberOfItems": len(articles),
             "itemListElement": [
-                {"@type": "ListItem", "position": i, "url": absolute(a.get_absolute_url()), "name": a.title}
+                {"@type": "ListItem", "position": i, "url": absolute(route("article", a.pk)), "name": a.title}
                 for i, a in enumerate(articles, start=1)
             ],
         },

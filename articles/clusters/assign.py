@@ -9,7 +9,6 @@ version of an event founds its cluster and later ones join it. ``write`` stores 
 from __future__ import annotations
 
 import bisect
-import functools
 import itertools
 from collections import defaultdict
 from collections.abc import Iterable
@@ -22,10 +21,22 @@ from django.utils import timezone
 from articles.models import Article, ArticleCommune, Cluster
 
 from . import normalise, state
-from .match import COLUMNS, UNCERTAIN_BELOW, WINDOW, Version, best_cluster
-from .normalise import Features
+from .match import (
+    COLUMNS,
+    TITLE_WEIGHT,
+    UNCERTAIN_BELOW,
+    WINDOW,
+    WORDS_FLOOR,
+    WORDS_WEIGHT,
+    Version,
+    best_cluster,
+)
+from .signature import BITS, BitsField, sql_literal
 
-KEY_FIELDS = ("title_key", "url_key", "match_text")
+KEY_FIELDS = ("title_key", "url_key", "match_text", "title_bits", "word_bits")
+# Up to this many new versions (most polls), PostgreSQL skips the stories sharing too few words with
+# all of them (one test per version and story); a larger batch reads its communes' window.
+FEW = 8
 
 
 def _order(row: tuple) -> tuple:
@@ -160,7 +171,8 @@ def assign_new(articles: list[Article]) -> None:
     """Put newly stored articles (tags written) into clusters: an existing event's, or their own.
 
     Runs in the caller's transaction (the poll's). Reads only candidates, in one indexed query on
-    PostgreSQL: versions of the same communes (or area-wide) within the window, and the same keys.
+    PostgreSQL (with the new articles' own communes): versions of the same communes (or area-wide)
+    within the window sharing enough words to match, and the same keys.
     """
     articles = [a for a in articles if a.pk]
     if not articles:
@@ -170,9 +182,8 @@ def assign_new(articles: list[Article]) -> None:
         for article in articles:
             normalise.keys(article)
     ids = [a.pk for a in articles]
-    communes = own_communes(ids)
     new = [
-        Version(a.pk, a.source_id, a.published, None, a.title_key, a.url_key, _features(a), frozenset(communes[a.pk]))
+        Version(a.pk, a.source_id, a.published, None, a.title_key, a.url_key, _features(a), frozenset())
         for a in articles
     ]
     pool = _load_pool(new, ids)
@@ -198,27 +209,104 @@ def changed_upstream(articles: list[Article]) -> None:
 
 
 def _features(article: Article):
-    return normalise.Features.parse(article.match_text)
+    return normalise.parsed(article.match_text)
 
 
 def _load_pool(new: list[Version], exclude: list[int]) -> Pool:
     """The stored versions ``new`` may join, with their clusters' spans: versions of the same
-    communes (or both area-wide) and of the same keys, within the window of the batch."""
+    communes (or both area-wide) and of the same keys, within the window of the batch. Gives the
+    new versions their communes (their own tags) on the way."""
     low = min(v.published for v in new) - WINDOW
     high = max(v.published for v in new) + WINDOW
-    places = {c for v in new for c in v.communes}
-    area_wide = any(not v.communes for v in new)
     wanted = {v.title_key for v in new if v.title_key} | {v.url_key for v in new if v.url_key}
-    find = _candidates_pg if transaction.get_connection().vendor == "postgresql" else _candidates
-    rows, communes = find(low, high, exclude, places, area_wide, wanted)
+    postgresql = transaction.get_connection().vendor == "postgresql"
+    if postgresql and len(new) <= FEW and all(v.title_key for v in new):  # a title-less one compares its lead
+        found, mine = _few_candidates_pg(new, low, high, exclude, wanted)
+        rows, communes = _meeting(found, *_give_communes(new, mine), wanted)
+    else:
+        places, area_wide = _give_communes(new, own_communes(exclude))
+        find = _candidates_pg if postgresql else _candidates
+        rows, communes = find(low, high, exclude, places, area_wide, wanted)
     pool = Pool()
     pool.spans = _StoredSpans({row[3] for row in rows if row[3] is not None})
     stored = [
-        Version(pk, source_id, published, cluster_id, title, url, _parsed(match_text), communes[pk], pinned)
-        for pk, source_id, published, cluster_id, title, url, match_text, pinned in _with_keys(rows)
+        Version(pk, source_id, published, cluster_id, title, url, normalise.parsed(text), communes[pk], pinned)
+        for pk, source_id, published, cluster_id, title, url, text, pinned in _with_keys(rows)
     ]
     pool.extend(stored, wanted)
     return pool
+
+
+def _give_communes(new: list[Version], communes: dict[int, Iterable[int]]) -> tuple[set[int], bool]:
+    """Set the new versions' communes; returns them all, and whether one of the versions is area-wide."""
+    for version in new:
+        version.communes = frozenset(communes.get(version.pk, ()))
+    return {c for v in new for c in v.communes}, any(not v.communes for v in new)
+
+
+def _meeting(found: list[tuple], places: set[int], area_wide: bool, wanted: set[str]) -> tuple[list, dict]:
+    """Of the stories read (own communes last), those of ``places`` (or area-wide, for an area-wide
+    version) or with a wanted key: their rows, and their communes (pk -> frozenset)."""
+    rows, communes = [], {}
+    for row in found:
+        own = row[-1]
+        if not places.isdisjoint(own) or (area_wide and not own) or row[4] in wanted or row[5] in wanted:
+            rows.append(row[:-1])
+            communes[row[0]] = frozenset(own)
+    return rows, communes
+
+
+# The window's stories (by the date index) that have a wanted key or may share enough words with a
+# new article (``_PG_BOUND``, on the stored masks), with their own communes (read for these rows
+# only, by the tags' article index); and the new articles' own communes, their other columns null.
+_PG_FEW_CANDIDATES = """
+SELECT a.id, a.source_id, a.published, a.cluster_id, a.title_key, a.url_key, a.match_text, a.cluster_pinned,
+    ARRAY(SELECT c.commune_id FROM articles_articlecommune c WHERE c.article_id = a.id AND c.rule <> %(event)s)
+FROM articles_article a
+WHERE a.published >= %(low)s AND a.published <= %(high)s AND a.id <> ALL(%(new)s::bigint[])
+AND (
+    a.title_key = ANY(%(keys)s::text[]) OR a.url_key = ANY(%(keys)s::text[])
+    OR a.title_bits IS NULL OR a.word_bits IS NULL OR a.title_key = '' OR {bounds}
+)
+UNION ALL
+SELECT n.id, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+    ARRAY(SELECT c.commune_id FROM articles_articlecommune c WHERE c.article_id = n.id AND c.rule <> %(event)s)
+FROM unnest(%(new)s::bigint[]) AS n(id)
+"""
+# ``best_cluster``'s bound for new version n, with the stored story's bit counts for its set sizes
+# (never larger): it never skips a story that ``best_cluster`` would compare (floats, so a hair
+# below the floor). The same bound is then applied in Python, with the set sizes.
+_PG_BOUND = (
+    f"(%(title_weight)s::float8 * (bit_count(a.title_bits & %(title_mask_{{n}})s::bit({BITS})) + %(title_lost_{{n}})s)"
+    " / greatest(%(titles_{n})s + bit_count(a.title_bits), 1)"
+    f" + %(words_weight)s::float8 * (bit_count(a.word_bits & %(word_mask_{{n}})s::bit({BITS})) + %(word_lost_{{n}})s)"
+    " / greatest(%(words_{n})s + bit_count(a.word_bits), 1) >= %(floor)s::float8)"
+)
+
+
+def _few_candidates_pg(new: list[Version], low, high, exclude, wanted: set[str]) -> tuple[list, dict]:
+    """One statement: the stories read (their rows, own communes last) and the new articles' own
+    communes (pk -> commune ids). Written in SQL: building it with the ORM cost more than running it."""
+    params = {"event": state.EVENT_RULE, "new": list(exclude), "low": low, "high": high, "keys": sorted(wanted)}
+    params.update(title_weight=2 * TITLE_WEIGHT, words_weight=2 * WORDS_WEIGHT, floor=WORDS_FLOOR - 1e-9)
+    for n, version in enumerate(new):
+        title_bits, word_bits, title_lost, word_lost, titles, words = version.features.signature
+        params.update(
+            {
+                f"title_mask_{n}": sql_literal(title_bits),
+                f"title_lost_{n}": title_lost,
+                f"titles_{n}": titles,
+                f"word_mask_{n}": sql_literal(word_bits),
+                f"word_lost_{n}": word_lost,
+                f"words_{n}": words,
+            }
+        )
+    bounds = " OR ".join(_PG_BOUND.format(n=n) for n in range(len(new)))
+    with transaction.get_connection().cursor() as cursor:
+        cursor.execute(_PG_FEW_CANDIDATES.format(bounds=bounds), params)
+        found = cursor.fetchall()
+    ids = set(exclude)  # the new articles' rows: no stored story has their ids
+    return [row for row in found if row[0] not in ids], {row[0]: row[-1] for row in found if row[0] in ids}
 
 
 _PG_CANDIDATES = """
@@ -304,13 +392,6 @@ class _StoredSpans(dict):
             self[pk] = (min(first, placed[0]), max(last, placed[1])) if placed else (first, last)
 
 
-@functools.lru_cache(maxsize=8192)
-def _parsed(match_text: str) -> Features:
-    """Stored versions' features, parsed once per process: the window's candidates come back at
-    every poll. Features are only read once parsed (their cached parts are derived from the text)."""
-    return Features.parse(match_text)
-
-
 def _with_keys(rows: list[tuple]) -> list[tuple]:
     """Rows of articles stored before clustering get their keys, in memory only: writing other
     sources' rows would make concurrent polls wait on each other (``recluster`` stores them)."""
@@ -318,10 +399,11 @@ def _with_keys(rows: list[tuple]) -> list[tuple]:
     if not missing:
         return rows
     keyed = {}
+    fields = ("title_key", "url_key", "match_text")
     for article in Article.objects.filter(pk__in=missing).only("pk", "title", "summary", "url"):
         normalise.keys(article)
-        keyed[article.pk] = {name: getattr(article, name) for name in KEY_FIELDS}
-    at = {name: COLUMNS.index(name) for name in KEY_FIELDS}
+        keyed[article.pk] = {name: getattr(article, name) for name in fields}
+    at = {name: COLUMNS.index(name) for name in fields}
     result = []
     for row in rows:
         if row[0] in keyed:
@@ -438,6 +520,8 @@ def _update_articles(rows: list[tuple[int, dict]]) -> None:
     if not rows:
         return
     connection = transaction.get_connection()
+    if any(name in values for _, values in rows for name in _MASKS):  # Python ints, written as bit strings
+        rows = [(pk, {n: _mask_value(v) if n in _MASKS else v for n, v in values.items()}) for pk, values in rows]
     names = list(rows[0][1])
     if connection.vendor == "postgresql" and all(list(values) == names for _, values in rows):
         _update_pg(connection, names, rows)
@@ -449,7 +533,20 @@ def _update_articles(rows: list[tuple[int, dict]]) -> None:
             cursor.execute(f"UPDATE articles_article SET {assignments} WHERE id = %s", [*values.values(), pk])
 
 
-_PG_TYPES = {"cluster_id": "bigint", "match_score": "double precision", "is_lead": "boolean"}
+_MASKS = frozenset(field.name for field in Article._meta.concrete_fields if isinstance(field, BitsField))
+
+
+def _mask_value(value: int | None) -> str | None:
+    return None if value is None else sql_literal(value)
+
+
+_PG_TYPES = {
+    "cluster_id": "bigint",
+    "match_score": "double precision",
+    "is_lead": "boolean",
+    "title_bits": "bit(1024)",
+    "word_bits": "bit(1024)",
+}
 
 
 def _update_pg(connection, names: list[str], rows: list[tuple[int, dict]]) -> None:

@@ -110,7 +110,7 @@ def best_cluster(new: Version, candidates: list[Version], spans: dict[int, tuple
     from .state import MAX_SPAN
 
     best: dict[int, float] = {}
-    title_bits, word_bits, titles, words = new.features.signature
+    title_bits, word_bits, title_lost, word_lost, titles, words = new.features.signature
     source, title_key, url_key = new.source_id, new.title_key, new.url_key
     for candidate in candidates:
         cluster_id = candidate.cluster_id
@@ -118,10 +118,11 @@ def best_cluster(new: Version, candidates: list[Version], spans: dict[int, tuple
             continue
         other_key = candidate.title_key
         if title_key and other_key and title_key != other_key and not (url_key and url_key == candidate.url_key):
-            # Shared bits bound the shared words from above: skip when even that is below the floor.
-            other_title, other_words, other_titles, other_all = candidate.features.signature
-            title = 2 * (title_bits & other_title).bit_count() / ((titles + other_titles) or 1)
-            shared = 2 * (word_bits & other_words).bit_count() / ((words + other_all) or 1)
+            # The masks bound the shared words from above (``signature``): skip when even that is
+            # below the floor. The same bound, looser, skips most stories in SQL (``assign``).
+            other_title, other_words, _, _, other_titles, other_all = candidate.features.signature
+            title = 2 * ((title_bits & other_title).bit_count() + title_lost) / ((titles + other_titles) or 1)
+            shared = 2 * ((word_bits & other_words).bit_count() + word_lost) / ((words + other_all) or 1)
             if TITLE_WEIGHT * title + WORDS_WEIGHT * shared < WORDS_FLOOR:
                 continue
         value = compare(new, candidate)

@@ -6,10 +6,13 @@
 - ``match_text``: the stemmed words of the title and the lead's first sentence, then the marks that
   tell events apart: figures (``#kind:value``), dates (``@day:…``), named places and people
   (``^kind:name``, ``=name``). ``Features.parse`` reads it back without redoing the work.
+- ``title_bits``, ``word_bits``: masks of the title's and all of ``match_text``'s words
+  (``signature``), so PostgreSQL skips the stories that share too few words to match.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -17,6 +20,8 @@ from functools import cached_property
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from localities.gazetteer import clean, fold
+
+from .signature import mask
 
 
 def _words(text: str) -> frozenset[str]:
@@ -111,8 +116,10 @@ def first_sentence(summary: str) -> str:
     return parts[0][:MAX_LEAD] if parts else ""
 
 
+@functools.lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """A light French stemmer: plural and feminine endings, so "municipaux" meets "municipal"."""
+    """A light French stemmer: plural and feminine endings, so "municipaux" meets "municipal".
+    Remembered per word: a region's news uses the same few thousand words over and over."""
     if len(word) <= 3 or word.isdigit():
         return word
     if word.endswith("aux"):
@@ -166,10 +173,14 @@ class Features:
         return " ".join(self.words)
 
     @cached_property
-    def signature(self) -> tuple[int, int, int, int]:
-        """Title and word sets folded into bit masks, with their sizes: a cheap upper bound of their
-        overlap with another version's, to skip most candidates without computing a score."""
-        return _bits(self.title_set), _bits(self.word_set), len(self.title_set), len(self.word_set)
+    def signature(self) -> tuple[int, int, int, int, int, int]:
+        """Title and word sets folded into bit masks, with the words each mask lost to collisions
+        and the sets' sizes: a cheap upper bound of their overlap with another version's, to skip
+        most candidates without computing a score (``signature.shared_at_most``)."""
+        titles, words = mask(self.title_set), mask(self.word_set)
+        title_lost = len(self.title_set) - titles.bit_count()
+        word_lost = len(self.word_set) - words.bit_count()
+        return titles, words, title_lost, word_lost, len(self.title_set), len(self.word_set)
 
     @cached_property
     def lead(self) -> Features:
@@ -192,13 +203,6 @@ class Features:
             kind, value = _split_mark(mark)
             features.marks.setdefault(kind, set()).add(value)
         return features
-
-
-def _bits(words: frozenset[str]) -> int:
-    mask = 0
-    for word in words:
-        mask |= 1 << (hash(word) & 1023)
-    return mask
 
 
 def _split_mark(mark: str) -> tuple[str, str]:
@@ -281,12 +285,20 @@ def _names(text: str, marks: dict[str, set[str]]) -> None:
     for index, (token, start) in enumerate(tokens):
         if not token[0].isupper() or token.isupper() and len(token) > 4:
             continue
-        before = text[:start].rstrip()
-        if not before or before[-1] in '.!?:«"—–-(':
+        before = _char_before(text, start)
+        if not before or before in '.!?:«"—–-(':
             continue  # a capital that only starts a sentence
         word = folded[index]
         if word not in STOP_WORDS and word not in COMMON_NAMES and word not in MONTHS and word not in WEEKDAYS:
             _add(marks, "=", word)
+
+
+def _char_before(text: str, start: int) -> str:
+    """The last character before ``start`` that is not a space ("" if none)."""
+    index = start - 1
+    while index >= 0 and text[index].isspace():
+        index -= 1
+    return text[index] if index >= 0 else ""
 
 
 def _following_name(text: str, tokens, folded: list[str], index: int) -> str:
@@ -303,7 +315,17 @@ def _following_name(text: str, tokens, folded: list[str], index: int) -> str:
 
 
 def keys(article) -> None:
-    """Set the article's ``title_key``, ``url_key`` and ``match_text`` from its title, lead and link."""
+    """Set the article's ``title_key``, ``url_key``, ``match_text`` and its words' masks from its
+    title, lead and link. The masks are those of ``match_text`` as read back (it may be cut short)."""
     article.title_key = title_key(article.title)
     article.url_key = url_key(article.url)
     article.match_text = features(article.title, article.summary).text()
+    article.title_bits, article.word_bits = parsed(article.match_text).signature[:2]
+
+
+@functools.lru_cache(maxsize=8192)
+def parsed(match_text: str) -> Features:
+    """``Features.parse``, once per text and process: stored versions come back at every poll, and a
+    new one is read again once inserted. Features are only read once parsed (their cached parts are
+    derived from the text)."""
+    return Features.parse(match_text)

@@ -19,7 +19,7 @@ from django.utils import timezone
 from articles.models import Article, Cluster
 
 from . import normalise, state
-from .assign import Pool, _create_clusters, _update_articles, own_communes, place, versions
+from .assign import KEY_FIELDS, Pool, _create_clusters, _update_articles, own_communes, place, versions
 from .match import COLUMNS, UNCERTAIN_BELOW, WINDOW, Version
 
 CHUNK = 5000
@@ -72,8 +72,7 @@ def fill_keys(start, *, batch: int = 2000) -> int:
             return count
         for article in chunk:
             normalise.keys(article)
-        fields = ("title_key", "url_key", "match_text")
-        _update_articles([(a.pk, {name: getattr(a, name) for name in fields}) for a in chunk])
+        _update_articles([(a.pk, {name: getattr(a, name) for name in KEY_FIELDS}) for a in chunk])
         count, last = count + len(chunk), chunk[-1].pk
 
 

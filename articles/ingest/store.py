@@ -22,6 +22,7 @@ from articles.clusters import assign as clusters
 from articles.ingest import locks, pg
 from articles.ingest.entries import FeedItem
 from articles.models import Article, FetchLog, Source
+from articles.models.articles import MATCHING_COLUMNS
 
 logger = logging.getLogger(__name__)
 # Sent with a poll's new articles, inside its transaction, once they have their ids: other apps
@@ -90,7 +91,9 @@ def store_entries(source: Source, entries: list[FeedItem], fetched_at: datetime)
     counts = StoreCounts()
     keys = identities(entries)
     wanted = {key for pair in keys for key in pair if key}
-    existing = {article.guid: article for article in Article.objects.filter(source=source, guid__in=wanted)}
+    # The matching columns are only ever written for these rows (``changed_upstream``), never read.
+    known = Article.objects.filter(source=source, guid__in=wanted).defer(*MATCHING_COLUMNS)
+    existing = {article.guid: article for article in known}
     seen: set[str] = set()
     fresh: list[Article] = []
     changed: list[Article] = []

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import cache as page_cache
+from articles.clusters.signature import BitsField
 
 
 def _timelines_changed(articles) -> None:
@@ -19,7 +20,7 @@ def _timelines_changed(articles) -> None:
 # What a card loads with its story; the cluster joined here lets ``other_versions`` skip its first level.
 CARD_RELATIONS = ("source", "thumbnail", "cluster")
 # Columns no page shows: the full-text index and the grouping's keys (large, and read by their own code only).
-MATCHING_COLUMNS = ("search_vector", "title_key", "url_key", "match_text")
+MATCHING_COLUMNS = ("search_vector", "title_key", "url_key", "match_text", "title_bits", "word_bits")
 
 
 def other_versions() -> models.Prefetch:
@@ -134,6 +135,9 @@ class Article(models.Model):
     title_key = models.CharField("clé du titre", max_length=200, blank=True, db_index=True, editable=False)
     url_key = models.CharField("clé du lien", max_length=40, blank=True, db_index=True, editable=False)
     match_text = models.CharField("texte de rapprochement", max_length=1000, blank=True, editable=False)
+    # Masks of match_text's words (title, all): PostgreSQL skips the stories sharing too few words.
+    title_bits = BitsField("empreinte du titre", null=True, blank=True, editable=False)
+    word_bits = BitsField("empreinte des mots", null=True, blank=True, editable=False)
     needs_review = models.BooleanField("à vérifier", default=False)
 
     communes = models.ManyToManyField(

@@ -72,8 +72,11 @@ def _age(moment: datetime, now: datetime) -> str:
 def relative_age(moment: datetime, now: datetime | None = None) -> str:
     """ "il y a 5 minutes", "il y a 3 heures", "hier à 19 h 20", "il y a 4 semaines"."""
     zone = timezone.get_current_timezone()
-    now = timezone.localtime(now, zone)
-    local = timezone.localtime(moment, zone)
+    return local_relative_age(timezone.localtime(moment, zone), timezone.localtime(now, zone))
+
+
+def local_relative_age(local: datetime, now: datetime) -> str:
+    """``relative_age`` of two datetimes in the same (local) time zone."""
     short = _age(local, now)
     if short == "à l’instant":
         return short

@@ -1,5 +1,5 @@
 """Aliases that real local news needs: the old spelling "Sette" and the quarters that the
-labelling rules of shared/corpora/stories/MANIFEST.txt give to their commune. Les Aresquiers is left
+labelling rules of the labelled real stories (the corpora's stories/MANIFEST.txt) give to their commune. Les Aresquiers is left
 out: the beach straddles Frontignan and Vic-la-Gardiole.
 
 Hamlets, landmarks, mayors and the communes of France are read from files in localities/data/ when

@@ -27,9 +27,9 @@ def test_the_hub_shows_lists_results_chart_and_the_election_timeline(client, ele
     make_article("Marie Dupont-Rey présente sa liste", communes=["sete"], sections=["elections"])
     make_article("Les joutes à Sète", communes=["sete"], sections=["sports"])
 
-    # Lists with their election, results, list results; the timeline's featured, articles, their communes
-    # and sections (one query); and the site's communes and sections (cold cache).
-    with django_assert_num_queries(8):
+    # Lists with their election, results, list results; the timeline's stories with those « À la une »
+    # (one query), their communes and sections (one query); and the site's communes and sections (cold cache).
+    with django_assert_num_queries(7):
         response = client.get(reverse("elections:hub", args=["sete"]))
 
     html = response.content.decode()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -16,7 +17,8 @@ from tests.pictures.pages import document, map_links
 
 pytestmark = pytest.mark.django_db
 
-GEOJSON = Path(__file__).resolve().parents[3] / "shared/corpora/communes/raw/communes-34-herault.geojson"
+# The official outlines are in the third-party corpora, outside the repository (NEWSROOM_CORPORA).
+GEOJSON = Path(os.environ.get("NEWSROOM_CORPORA") or "/nonexistent") / "communes/raw/communes-34-herault.geojson"
 
 
 def test_the_shipped_map_has_one_closed_shape_per_commune_and_a_credit():
@@ -30,7 +32,7 @@ def test_the_shipped_map_has_one_closed_shape_per_commune_and_a_credit():
     assert commune_map.MAP_FILE.stat().st_size < 40_000  # small enough to inline in a page
 
 
-@pytest.mark.skipif(not GEOJSON.exists(), reason="the shared corpus is not beside the repository")
+@pytest.mark.skipif(not GEOJSON.exists(), reason="NEWSROOM_CORPORA does not hold the outlines")
 def test_building_again_from_the_outlines_gives_the_shipped_file():
     assert commune_map.build(GEOJSON) == commune_map.load()
 

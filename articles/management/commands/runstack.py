@@ -20,6 +20,8 @@ from django.core.management.base import BaseCommand
 from articles.demo import DEFAULT_PORT, demo_starting, ensure_demo_sources, serve_demo
 from articles.demo_admin import demo_admin_message, ensure_demo_admin
 
+BACKLOG_WARNING = 100  # tasks already waiting in the embedded broker's queue at start
+
 
 class Command(BaseCommand):
     help = "Lance le serveur web, un worker Celery et beat ensemble (Ctrl-C arrête tout)."
@@ -56,6 +58,7 @@ class Command(BaseCommand):
         }
         self.stdout.write(f"Newsroom : http://{options['addr']}/  (Ctrl-C pour tout arrêter)")
         if demo_server is not None:
+            self._warn_of_backlog()
             self._dispatch_now()
         exit_code = 0
         try:
@@ -75,6 +78,19 @@ class Command(BaseCommand):
         demo_starting.send(sender=self.__class__)
         self.stdout.write(f"Sources de démonstration : {demo_server.base_url}/ (relevées par le worker)")
         return demo_server
+
+    def _warn_of_backlog(self) -> None:
+        """The embedded broker hands out a few messages a second: a backlog left by earlier runs
+        delays the demo's first polls by minutes, so say so, and how to clear it."""
+        if not settings.BROKER_IS_EMBEDDED:
+            return
+        queue = settings.BROKER_DIR / "queue"
+        waiting = sum(1 for _ in queue.iterdir()) if queue.is_dir() else 0
+        if waiting > BACKLOG_WARNING:
+            self.stderr.write(
+                f"Attention : {waiting} tâches attendent déjà dans la file du broker embarqué ({queue}) ; "
+                "les sources de démonstration seront relevées après elles. `make clean` vide cette file."
+            )
 
     def _dispatch_now(self) -> None:
         """Beat's first dispatch comes a minute after start; queue one now so the demo fills at once."""

@@ -20,7 +20,8 @@ from django.core.management.base import BaseCommand, CommandError
 from articles.classify import evaluate, model
 
 LABELLED = Path(settings.BASE_DIR) / "tests" / "articles" / "classify" / "labelled.jsonl"
-DEV = Path(settings.BASE_DIR).parent / "shared" / "corpora" / "stories" / "dev.jsonl"
+# The labelled real stories of the corpora (NEWSROOM_CORPORA), when they are there.
+DEV = settings.NEWSROOM_CORPORA / "stories" / "dev.jsonl" if settings.NEWSROOM_CORPORA else None
 
 
 class Command(BaseCommand):
@@ -77,8 +78,9 @@ class Command(BaseCommand):
 
     def _default_data(self) -> list[Path]:
         paths = [LABELLED]
-        if DEV.exists():
+        if DEV and DEV.exists():
             paths.append(DEV)
         else:
-            self.stdout.write(f"jeu dev absent ({DEV}) : entraînement sur le jeu des tests seulement.")
+            where = DEV or "NEWSROOM_CORPORA non défini"
+            self.stdout.write(f"jeu dev absent ({where}) : entraînement sur le jeu des tests seulement.")
         return paths

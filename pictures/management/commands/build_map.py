@@ -9,16 +9,19 @@ from django.core.management.base import BaseCommand, CommandError
 
 from localities import map as commune_map
 
-DEFAULT_SOURCE = Path(settings.BASE_DIR).parent / "shared/corpora/communes/raw/communes-34-herault.geojson"
+OUTLINES = "communes/raw/communes-34-herault.geojson"  # in the corpora (NEWSROOM_CORPORA)
 
 
 class Command(BaseCommand):
     help = "Simplifie et projette les contours des communes pour la carte (localities/data/map_thau.json)."
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("geojson", nargs="?", default=str(DEFAULT_SOURCE), help="Contours GeoJSON de l’Hérault.")
+        default = str(settings.NEWSROOM_CORPORA / OUTLINES) if settings.NEWSROOM_CORPORA else None
+        parser.add_argument("geojson", nargs="?", default=default, help="Contours GeoJSON de l’Hérault.")
 
-    def handle(self, *args, geojson: str, **options) -> None:
+    def handle(self, *args, geojson: str | None, **options) -> None:
+        if geojson is None:
+            raise CommandError(f"Donnez le fichier des contours, ou NEWSROOM_CORPORA (dossier contenant {OUTLINES}).")
         path = Path(geojson)
         if not path.is_file():
             raise CommandError(f"Fichier introuvable : {path}")

@@ -2,7 +2,7 @@
 homonyms and old names, people.
 
 Headlines and short extracts of leads are quoted from the outlets named beside each case (stored
-public pages, shared/corpora/stories/dev.jsonl), for testing only.
+public pages, the corpora's stories/dev.jsonl), for testing only.
 """
 
 from __future__ import annotations

@@ -13,11 +13,12 @@ from tests.builders import make_article, make_articles, make_source
 
 pytestmark = pytest.mark.django_db
 
-# directory (communes, sections), featured, stories, their communes and sections (one query).
-TIMELINE_QUERIES = 5
+# directory (communes, sections), stories with those "À la une" (one query), their communes and
+# sections (one query).
+TIMELINE_QUERIES = 4
 # The home's first page adds the commune map's counts, a commune's also its sparkline (pictures/).
 MAP_AND_SPARKLINE_QUERIES = {"/": 1, "/communes/sete/": 2}
-# A later page has no "À la une" block.
+# A later page has no "À la une" block: the same queries.
 OLDER_PAGE_QUERIES = 4
 
 
