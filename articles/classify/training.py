@@ -152,7 +152,7 @@ def base_rows() -> list[dict]:
 
     from .evaluate import load
 
-    return [row for path in (LABELLED, DEV) if path.exists() for row in load(path)]
+    return [row for path in (LABELLED, DEV) if path and path.exists() for row in load(path)]
 
 
 def _unique_version(version: str) -> str:
