@@ -42,7 +42,10 @@ def test_a_page_with_thumbnails_asks_nothing_of_another_origin(page, pictured):
     assert pictures.first.evaluate("img => img.currentSrc").endswith(".webp")
     requests_to_picture_server = len(pictured.log)
     page.goto(page.locator("h3.card-title a").first.get_attribute("href"))
-    assert page.locator(".story-image img").evaluate("img => img.complete && img.naturalWidth > 0")
+    # The story's picture loads (waited for: a lazy or decoding image is not complete at "load").
+    page.wait_for_function(
+        "() => { const i = document.querySelector('.story-image img'); return i && i.complete && i.naturalWidth > 0 }"
+    )
     assert len(pictured.log) == requests_to_picture_server  # the browser never asked the original server
     assert page.watch.foreign_requests == []
     assert page.watch.failed_requests == []
